@@ -1,0 +1,48 @@
+/**
+ * Ports the use cases depend on. Adapters in `lambdas/adapters/` implement them; tests may hand
+ * in their own implementations.
+ */
+
+/** What a conditional GET of a feed needs to send. */
+export interface FetchRequest {
+  url: string;
+  etag?: string;
+  lastModified?: string;
+}
+
+/** Fields every fetch outcome carries. */
+interface FetchOutcomeBase {
+  /** The URL after redirects. */
+  finalUrl: string;
+  /**
+   * Set when every redirect on the way was permanent (301/308): the feed has moved and its
+   * stored URL should change to this.
+   */
+  permanentUrl?: string;
+}
+
+/** The outcome of one guarded fetch. Network and policy failures throw a `FetchError` instead. */
+export type FetchOutcome =
+  | (FetchOutcomeBase & {
+      kind: 'ok';
+      status: number;
+      /** The body, decompressed, at most the configured cap. */
+      body: Uint8Array;
+      contentType?: string;
+      etag?: string;
+      lastModified?: string;
+    })
+  | (FetchOutcomeBase & { kind: 'not-modified' })
+  /** 410 Gone: the feed should be disabled. */
+  | (FetchOutcomeBase & { kind: 'gone'; status: 410 })
+  /** 429 or 503: come back later; `retryAfterMs` from Retry-After when given. */
+  | (FetchOutcomeBase & { kind: 'retry-later'; status: number; retryAfterMs?: number })
+  /** Any other non-2xx answer. */
+  | (FetchOutcomeBase & { kind: 'http-error'; status: number });
+
+export interface FeedFetcher {
+  fetch(request: FetchRequest): Promise<FetchOutcome>;
+}
+
+/** The current time, injectable so tests control it. */
+export type Clock = () => Date;
