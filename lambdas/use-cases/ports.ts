@@ -46,3 +46,27 @@ export interface FeedFetcher {
 
 /** The current time, injectable so tests control it. */
 export type Clock = () => Date;
+
+/** A rendered email, ready to send as raw MIME. */
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** Extra headers we own, e.g. List-Unsubscribe and List-Unsubscribe-Post. */
+  headers: Record<string, string>;
+}
+
+export interface SendReceipt {
+  messageId: string;
+}
+
+/**
+ * Sends email. Implementations pace themselves to the configured send rate. A throttled or
+ * transient failure throws `RetryableSendError` so the queue retries the message later; any other
+ * error is permanent for that message.
+ */
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<SendReceipt>;
+}
