@@ -1,3 +1,6 @@
+import type { StoredArticle, StoryMember } from '../domain/alerts/article';
+import type { Feed } from '../domain/feeds/feed-state';
+
 /**
  * Ports the use cases depend on. Adapters in `lambdas/adapters/` implement them; tests may hand
  * in their own implementations.
@@ -69,4 +72,41 @@ export interface SendReceipt {
  */
 export interface Mailer {
   send(email: OutgoingEmail): Promise<SendReceipt>;
+}
+
+/** Feeds and their polling state. See `table.ts` for the key design. */
+export interface FeedRepository {
+  add(feed: Feed): Promise<void>;
+  get(id: string): Promise<Feed | undefined>;
+  /** Enabled feeds whose next poll time has come, most overdue first. */
+  due(now: Date, limit?: number): Promise<Feed[]>;
+  list(): Promise<Feed[]>;
+  save(feed: Feed): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+export interface RecentQuery {
+  /** Oldest publication time to include. */
+  since: Date;
+  until?: Date;
+  /** Only articles tagged with this topic (served by the per-topic copies, not by filtering). */
+  topic?: string;
+  limit?: number;
+  /** Include articles the relevance gate rejected (editor previews of the gate). */
+  includeIrrelevant?: boolean;
+}
+
+/** Articles, their per-topic index copies and story membership. See `table.ts` for the keys. */
+export interface ArticleRepository {
+  /** The keys among `articleKeys` that are not stored yet: what a poll treats as new. */
+  unseen(articleKeys: string[]): Promise<Set<string>>;
+  /**
+   * Stores the article once (conditional put on its key) with its per-topic copies and its story
+   * membership, in one transaction. Returns false when it was already stored.
+   */
+  putIfNew(article: StoredArticle): Promise<boolean>;
+  get(articleKey: string): Promise<StoredArticle | undefined>;
+  /** Newest first. */
+  recent(query: RecentQuery): Promise<StoredArticle[]>;
+  storyMembers(storyId: string): Promise<StoryMember[]>;
 }
