@@ -1,5 +1,6 @@
 import type { StoredArticle, StoryMember } from '../domain/alerts/article';
 import type { Feed } from '../domain/feeds/feed-state';
+import type { Cadence, Subscriber } from '../domain/subscribers/subscriber';
 
 /**
  * Ports the use cases depend on. Adapters in `lambdas/adapters/` implement them; tests may hand
@@ -109,4 +110,94 @@ export interface ArticleRepository {
   /** Newest first. */
   recent(query: RecentQuery): Promise<StoredArticle[]>;
   storyMembers(storyId: string): Promise<StoryMember[]>;
+}
+
+/** One subscriber of a topic, as the fan-out index holds it. */
+export interface FanOutEntry {
+  subscriberId: string;
+  cadence: Cadence;
+  /** Empty: every language. */
+  languages: string[];
+}
+
+export interface SubscriberRepository {
+  /** Creates the subscriber and claims its address; false when the address is already known. */
+  create(subscriber: Subscriber): Promise<boolean>;
+  get(subscriberId: string): Promise<Subscriber | undefined>;
+  findByEmail(email: string): Promise<Subscriber | undefined>;
+  /** Saves the profile and brings its fan-out entries in line with its topics and status. */
+  save(subscriber: Subscriber): Promise<void>;
+  /** Every deliverable subscriber of a topic, one page (≤ 1 MB read) at a time. */
+  fanOut(topic: string): AsyncIterable<FanOutEntry[]>;
+  /** Subscribers on a digest whose digest time has come. */
+  digestsDue(now: Date, limit?: number): Promise<Subscriber[]>;
+  list(options?: { limit?: number }): AsyncIterable<Subscriber[]>;
+  /** Erases personal data; keeps only the address hash when `keepSuppression`. */
+  erase(subscriberId: string, options: { keepSuppression: boolean }): Promise<void>;
+  /** True when this address was suppressed, even after erasure. */
+  isSuppressed(email: string): Promise<boolean>;
+}
+
+export type ClaimResult = 'claimed' | 'already-sent' | 'in-progress';
+
+/**
+ * The idempotency record of one delivery (subscriber + article, or subscriber + digest period):
+ * claimed with a conditional write before sending, marked sent after.
+ */
+export interface DeliveryRepository {
+  claim(subscriberId: string, itemId: string, now: Date, leaseMs: number): Promise<ClaimResult>;
+  markSent(subscriberId: string, itemId: string, messageId: string, now: Date): Promise<void>;
+  /** Gives a claim back after a failed send so a retry need not wait for the lease. */
+  release(subscriberId: string, itemId: string): Promise<void>;
+  /** Instant alerts marked sent to this subscriber since `since` (daily caps). */
+  countSentSince?(subscriberId: string, since: Date): Promise<number>;
+}
+
+export interface DigestEntry {
+  articleKey: string;
+  addedAt: string;
+  topics: string[];
+}
+
+export interface DigestRepository {
+  /** Adds entries; adding the same (subscriber, article) again changes nothing that matters. */
+  addMany(entries: Array<{ subscriberId: string; entry: DigestEntry }>, now: Date): Promise<void>;
+  entriesSince(subscriberId: string, since: Date): Promise<DigestEntry[]>;
+}
+
+/** A queue of jobs (SQS in AWS, in-process locally). */
+export interface JobQueue<T> {
+  send(jobs: T[], options?: { delaySeconds?: number }): Promise<void>;
+}
+
+export interface PollJob {
+  feedId: string;
+}
+export interface MatchJob {
+  articleKey: string;
+}
+export type EmailJob =
+  | { kind: 'alert'; subscriberId: string; articleKey: string }
+  | { kind: 'digest'; subscriberId: string; periodId: string; since: string }
+  | { kind: 'confirmation'; subscriberId: string };
+
+/** Links every email carries; the subscriptions module owns the tokens behind them. */
+export interface SubscriberLinks {
+  forSubscriber(subscriber: Subscriber): { unsubscribeUrl: string; preferencesUrl: string };
+}
+
+/** What the tagger tells about one article (the domain tagger satisfies this). */
+export interface ArticleTagger {
+  tag(article: {
+    title: string;
+    summary?: string;
+    content?: string;
+    lang?: string;
+    url?: string;
+    outlet?: string;
+  }): {
+    relevant: boolean;
+    topics: string[];
+    evidence: Array<{ topic: string; rule?: string; term: string; matched: string; field: string }>;
+  };
 }

@@ -1,6 +1,7 @@
 import type { StoredArticle } from '../../lambdas/domain/alerts/article';
 import { type Feed, initialPollState } from '../../lambdas/domain/feeds/feed-state';
 import type { FeedItem } from '../../lambdas/domain/feeds/model';
+import type { Subscriber } from '../../lambdas/domain/subscribers/subscriber';
 
 /** A feed as the store would hold it; override what the test is about. */
 export function buildFeed(
@@ -54,6 +55,29 @@ export function buildStoredArticle(overrides: Partial<StoredArticle> = {}): Stor
     ],
     storyId: item.key,
     storedAt: '2026-11-26T09:05:00.000Z',
+    ...overrides,
+  };
+}
+
+/** An active instant subscriber of border news; override what the test is about. */
+export function buildSubscriber(overrides: Partial<Subscriber> = {}): Subscriber {
+  sequence += 1;
+  const id = overrides.id ?? `sub-${sequence.toString().padStart(6, '0')}`;
+  return {
+    id,
+    email: `${id}@reader.example`,
+    status: 'active',
+    topics: ['border-security'],
+    languages: [],
+    cadence: 'instant',
+    digestHour: 8,
+    digestWeekday: 1,
+    timeZone: 'Asia/Yerevan',
+    paused: false,
+    createdAt: '2026-11-01T00:00:00.000Z',
+    confirmedAt: '2026-11-01T00:05:00.000Z',
+    transientBounces: 0,
+    tokenVersion: 1,
     ...overrides,
   };
 }
