@@ -4,15 +4,15 @@
  * markup, quotes, control characters or `javascript:` links. Everything here is pure.
  */
 
-// C0 controls except TAB/LF/CR (handled separately), DEL, C1 controls, and U+2028/U+2029, which
-// some clients treat as line breaks.
+// C0 controls except TAB/LF/CR, DEL, and C1 controls except NEL (line breaks count as spaces).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029]/g;
-const LINE_BREAKS_AND_TABS = /[\t\n\r]/g;
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F]/g;
+// Every Unicode line break (NEL, LINE and PARAGRAPH SEPARATOR too), which some clients honour.
+const LINE_BREAKS_AND_TABS = /[\t\n\r\u0085\u2028\u2029]/g;
 // Bidirectional overrides and isolates can visually reorder a subject line in the inbox list
 // (a known spoofing trick), so they are removed from headers, where nothing else can contain them.
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
-const RUNS_OF_SPACE = /[ \t\n\r\u00A0]{2,}|[\t\n\r]/g;
+const RUNS_OF_SPACE = /[ \t\n\r\u0085\u00A0\u2028\u2029]{2,}|[\t\n\r\u0085\u2028\u2029]/g;
 
 /**
  * Removes control characters and collapses runs of whitespace to one space, so a feed value keeps
