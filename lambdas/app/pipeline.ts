@@ -19,7 +19,7 @@ import { emailJobSchema, matchJobSchema, pollJobSchema } from './jobs';
 
 /** What the pipeline reports as it works: CloudWatch metrics in AWS, counters locally. */
 export interface PipelineObserver {
-  feedPolled(summary: PollSummary): void;
+  feedPolled(summary: PollSummary, ingested: IngestCounters): void;
   articleFailed?(articleKey: string, error: unknown): void;
   matched?(articleKey: string, recipients: number): void;
   emailHandled(outcome: SendOutcome): void;
@@ -32,16 +32,16 @@ export interface PollFeedConsumerDeps extends Omit<IngestDeps, 'onItemError'> {
   fetcher: FeedFetcher;
   parse: FeedParser;
   observer: PipelineObserver;
-  counters?: IngestCounters;
 }
 
 /** poll-queue consumer: poll the feed named by the job, ingest what is new. */
 export function createPollFeedConsumer(deps: PollFeedConsumerDeps): Consumer {
-  const onNewItems = createIngestHandler(
-    { ...deps, onItemError: (item, error) => deps.observer.articleFailed?.(item.key, error) },
-    deps.counters,
-  );
   return sqsJobConsumer(pollJobSchema, async (job) => {
+    const ingested: IngestCounters = { stored: 0, relevant: 0, grouped: 0 };
+    const onNewItems = createIngestHandler(
+      { ...deps, onItemError: (item, error) => deps.observer.articleFailed?.(item.key, error) },
+      ingested,
+    );
     const feed = await deps.feeds.get(job.feedId);
     // A feed removed or disabled after it was queued is simply skipped.
     if (!feed?.enabled) return;
@@ -56,7 +56,7 @@ export function createPollFeedConsumer(deps: PollFeedConsumerDeps): Consumer {
       },
       feed,
     );
-    deps.observer.feedPolled(summary);
+    deps.observer.feedPolled(summary, ingested);
   });
 }
 

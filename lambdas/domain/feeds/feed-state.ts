@@ -140,3 +140,18 @@ export function backoffMinutes(
   const exponent = Math.max(0, consecutiveErrors - 1);
   return Math.min(BACKOFF.maxDelayMinutes, feed.intervalMinutes * 2 ** Math.min(exponent, 20));
 }
+
+/** A feed failing for longer than this pages the operator (an alarm on `FeedsFailingOver24h`). */
+export const FAILING_ALERT_HOURS = 24;
+
+/**
+ * True when an enabled feed has not succeeded for over `FAILING_ALERT_HOURS` and is still
+ * failing: it has died quietly and needs an editor's look.
+ *
+ * @example feeds.filter((feed) => isFailingLong(feed, new Date())).length
+ */
+export function isFailingLong(feed: Feed, now: Date): boolean {
+  if (!feed.enabled || feed.state.consecutiveErrors === 0) return false;
+  const since = feed.state.lastSuccessAt ?? feed.createdAt;
+  return now.getTime() - Date.parse(since) > FAILING_ALERT_HOURS * 3_600_000;
+}

@@ -1,0 +1,25 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createMatchConsumer } from '../app/pipeline';
+import { loadConfig } from '../shared/config';
+import { aws, cloudWatchObserver } from './aws-runtime';
+
+const config = loadConfig(['TABLE_NAME', 'EMAIL_QUEUE_URL', 'ALERT_DELAY_SECONDS']);
+const observer = cloudWatchObserver('match-article');
+const consume = createMatchConsumer({
+  articles: aws.articles(config.TABLE_NAME),
+  subscribers: aws.subscribers(config.TABLE_NAME),
+  digests: aws.digests(config.TABLE_NAME),
+  emailQueue: aws.emailQueue(config.EMAIL_QUEUE_URL),
+  alertDelaySeconds: config.ALERT_DELAY_SECONDS,
+  clock: () => new Date(),
+  observer,
+});
+
+/** match-queue consumer: one new story → its subscribers' send jobs and digest entries. */
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  try {
+    return await consume(event);
+  } finally {
+    observer.flush();
+  }
+};
