@@ -1,6 +1,7 @@
 import type { StoredArticle, StoryMember } from '../domain/alerts/article';
 import type { Feed } from '../domain/feeds/feed-state';
 import type { Cadence, Subscriber } from '../domain/subscribers/subscriber';
+import type { RelevanceGate, TopicDefinition } from '../domain/tagging';
 
 /**
  * Ports the use cases depend on. Adapters in `lambdas/adapters/` implement them; tests may hand
@@ -200,4 +201,39 @@ export interface ArticleTagger {
     topics: string[];
     evidence: Array<{ topic: string; rule?: string; term: string; matched: string; field: string }>;
   };
+}
+
+/** Fixed-window counters with TTL, for rate limits. See `rate-limit.repository.ts`. */
+export interface RateLimitRepository {
+  /**
+   * Counts one more hit on `key` in the current window of `windowSeconds` and returns the count
+   * so far in that window, this hit included. `key` is already a pseudonym, never a raw address.
+   */
+  hit(key: string, windowSeconds: number, now: Date): Promise<number>;
+}
+
+/** A topic (or, under slug `relevance`, the relevance gate) as editors saved it. */
+export interface StoredTopic {
+  slug: string;
+  definition: TopicDefinition | RelevanceGate;
+  enabled: boolean;
+  version: number;
+  savedAt: string;
+  savedBy: string;
+  reason?: string;
+}
+
+export type TopicVersion = StoredTopic;
+
+export interface TopicRepository {
+  list(): Promise<StoredTopic[]>;
+  get(slug: string): Promise<StoredTopic | undefined>;
+  /** Saves a new version; fails with a conflict when someone saved meanwhile. */
+  save(
+    topic: { slug: string; definition: TopicDefinition | RelevanceGate; enabled: boolean },
+    meta: { by: string; reason?: string },
+    now?: Date,
+  ): Promise<StoredTopic>;
+  /** Every saved version, oldest first. */
+  history(slug: string): Promise<TopicVersion[]>;
 }
