@@ -54,7 +54,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
         id: 'military-balance',
         allOf: [
           ['@armenia-side', '@azerbaijan-side'],
-          ['@defence-budget', '@arms'],
+          ['@defence-budget', '@arms', '@arms-deals'],
         ],
         weight: 1.25,
       },
@@ -165,7 +165,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
         {
           id: 'transit',
           anyOf: ['@transit'],
-          noneOf: ['@arms'],
+          noneOf: ['@arms', '@arms-deals'],
           fields: ['title', 'summary'],
           weight: 1.25,
         },
@@ -217,6 +217,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
       description: 'Arms deals, weapons and defence spending, framed against the other side.',
       rules: [
         { id: 'arms', anyOf: ['@arms'], weight: 1.25 },
+        { id: 'arms-deals', anyOf: ['@arms-deals'], weight: 2 },
         {
           id: 'munitions-between-them',
           allOf: ['@munitions', '@armenia-side', '@azerbaijan-side'],

@@ -46,6 +46,7 @@ export const GROUPS: GazetteerEntry[] = [
       'euma',
       'minsk-group',
       'karabakh-leaders',
+      'karabakh-officials',
       'tavush-villages',
       'almaty-declaration',
       'karabakh-wars',

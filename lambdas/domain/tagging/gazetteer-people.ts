@@ -120,6 +120,14 @@ export const PEOPLE: GazetteerEntry[] = [
       'Davit Ishkhanyan',
       'Давид Ишханян',
       'Դավիթ Իշխանյան',
+    ],
+    note: 'Bare "Vardanyan" is common (filmmakers, athletes), so only full names.',
+  },
+  {
+    id: 'karabakh-officials',
+    kind: 'person',
+    label: 'Karabakh Armenian officials not tried in Baku',
+    names: [
       'Samvel Shahramanyan',
       'Samvel Şahramanyan',
       'Самвел Шахраманян',
@@ -129,7 +137,6 @@ export const PEOPLE: GazetteerEntry[] = [
       'Артак Бегларян',
       'Արտակ Բեգլարյան',
     ],
-    note: 'Bare "Vardanyan" is common (filmmakers, athletes), so only full names.',
   },
   {
     id: 'russia-figures',
