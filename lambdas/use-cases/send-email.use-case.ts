@@ -27,8 +27,8 @@ export interface SendEmailDeps {
   digests: DigestRepository;
   mailer: Mailer;
   links: SubscriberLinks;
-  /** Display name of a topic slug, from the current taxonomy. */
-  topicName: (slug: string) => string;
+  /** Display names of topic slugs, from the current taxonomy. */
+  topicNames: () => Promise<ReadonlyMap<string, string>>;
   from: string;
   clock: Clock;
   /**
@@ -121,7 +121,7 @@ async function alertEmail(
     to: subscriber.email,
     article: toAlertArticle(article),
     alsoReportedBy: await otherReports(deps, article),
-    reason: reasonFor(deps, article, subscriber),
+    reason: reasonFor(await deps.topicNames(), article, subscriber),
     links: deps.links.forSubscriber(subscriber),
   });
 }
@@ -137,6 +137,7 @@ async function digestEmail(
     await Promise.all(entries.map((entry) => deps.articles.get(entry.articleKey)))
   ).filter((article): article is StoredArticle => article !== undefined);
   if (articles.length === 0) return undefined;
+  const names = await deps.topicNames();
   const [cadence, date = ''] = periodId.split(':');
   return renderDigestEmail({
     from: deps.from,
@@ -149,7 +150,7 @@ async function digestEmail(
         .map(async (article) => ({
           article: toAlertArticle(article),
           alsoReportedBy: await otherReports(deps, article),
-          reason: reasonFor(deps, article, subscriber),
+          reason: reasonFor(names, article, subscriber),
         })),
     ),
     links: deps.links.forSubscriber(subscriber),
@@ -177,7 +178,7 @@ async function otherReports(deps: SendEmailDeps, article: StoredArticle): Promis
 
 /** The subscriber's topics this article carries, and the words that put it there. */
 function reasonFor(
-  deps: SendEmailDeps,
+  names: ReadonlyMap<string, string>,
   article: StoredArticle,
   subscriber: Subscriber,
 ): AlertReason {
@@ -190,5 +191,5 @@ function reasonFor(
         .map((evidence) => evidence.matched),
     ),
   ];
-  return { topics: topics.map((slug) => ({ slug, name: deps.topicName(slug) })), matched };
+  return { topics: topics.map((slug) => ({ slug, name: names.get(slug) ?? slug })), matched };
 }

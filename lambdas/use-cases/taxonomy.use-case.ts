@@ -99,3 +99,43 @@ export function createTaggerProvider(
     return cached.tagger;
   };
 }
+
+/** A topic as subscribers choose it. */
+export interface TopicChoice {
+  slug: string;
+  name: string;
+  description: string;
+}
+
+/**
+ * The topics subscribers can choose and their display names, from the taxonomy in force, re-read
+ * at most every `ttlMs`.
+ *
+ * @example const catalogue = createTopicCatalogue(topics); (await catalogue.names()).get('peace-process')
+ */
+export function createTopicCatalogue(
+  topics: Pick<TopicRepository, 'list'>,
+  options: { ttlMs?: number; clock?: Clock } = {},
+): { choices(): Promise<TopicChoice[]>; names(): Promise<ReadonlyMap<string, string>> } {
+  const ttlMs = options.ttlMs ?? 60_000;
+  const clock = options.clock ?? (() => new Date());
+  let cached: { choices: TopicChoice[]; names: Map<string, string>; loadedAt: number } | undefined;
+  const load = async () => {
+    const now = clock().getTime();
+    if (!cached || now - cached.loadedAt >= ttlMs) {
+      const taxonomy = await currentTaxonomy(topics);
+      const choices = taxonomy.topics.map(({ slug, name, description }) => ({
+        slug,
+        name,
+        description,
+      }));
+      cached = {
+        choices,
+        names: new Map(choices.map((choice) => [choice.slug, choice.name])),
+        loadedAt: now,
+      };
+    }
+    return cached;
+  };
+  return { choices: async () => (await load()).choices, names: async () => (await load()).names };
+}
