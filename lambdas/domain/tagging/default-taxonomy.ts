@@ -190,7 +190,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
       rules: [
         {
           id: 'named-western-role',
-          anyOf: ['@euma', '@minsk-group', '@tripp', '@peace-documents'],
+          anyOf: ['@euma', '@eu-monitoring-mission', '@minsk-group', '@tripp', '@peace-documents'],
           weight: 2,
         },
         { id: 'west', anyOf: ['@west-side'], noneOf: ['@eumm-georgia'], weight: 1.25 },

@@ -182,6 +182,12 @@ const ARMENIAN = rules(
     'ուն',
     'ոջ',
     'էն',
+    // After a final vowel a glide `յ` comes first: `Թուրքիայի`, `Մարգարայում`.
+    'յի',
+    'յին',
+    'յից',
+    'յով',
+    'յում',
     // Plural and plural + case.
     'ներ',
     'եր',

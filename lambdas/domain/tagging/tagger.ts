@@ -211,7 +211,6 @@ function unshadowed(hits: PhraseHit[], shadowing: ReadonlySet<number>): PhraseHi
   if (shadows.length === 0) return hits;
   return hits.filter(
     (hit) =>
-      shadowing.has(hit.term) ||
       !shadows.some(
         (s) =>
           s.firstWord <= hit.firstWord &&
