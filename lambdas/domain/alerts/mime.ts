@@ -294,6 +294,13 @@ function encodeBody(value: string): EncodedBody {
 }
 
 const HEX = '0123456789ABCDEF';
+// Every byte's quoted-printable form, computed once: the encoder runs per byte of every email.
+const QP_TOKENS = Array.from({ length: 256 }, (_, byte) =>
+  byte >= 33 && byte <= 126 && byte !== 61
+    ? String.fromCharCode(byte)
+    : `=${HEX[byte >> 4]}${HEX[byte & 15]}`,
+);
+const QP_ESCAPED = Array.from({ length: 256 }, (_, byte) => `=${HEX[byte >> 4]}${HEX[byte & 15]}`);
 
 /**
  * Quoted-printable (RFC 2045 §6.7) over UTF-8 bytes whose line breaks are CRLF. Encoded lines are
@@ -303,39 +310,36 @@ const HEX = '0123456789ABCDEF';
  * @example quotedPrintable(new TextEncoder().encode('é = e')) // '=C3=A9 =3D e'
  */
 export function quotedPrintable(bytes: Uint8Array): string {
-  const out: string[] = [];
+  let out = '';
   let lineLength = 0;
   const length = bytes.length;
   for (let i = 0; i < length; i += 1) {
     const byte = bytes[i] as number;
     if (byte === 13 && bytes[i + 1] === 10) {
-      out.push(CRLF);
+      out += CRLF;
       lineLength = 0;
       i += 1;
       continue;
     }
-    const next = bytes[i + 1];
-    const atLineEnd = next === undefined || (next === 13 && bytes[i + 2] === 10);
-    let token: string;
-    if ((byte === 32 || byte === 9) && !atLineEnd) {
-      token = byte === 32 ? ' ' : '\t';
-    } else if (byte >= 33 && byte <= 126 && byte !== 61) {
-      token = String.fromCharCode(byte);
-    } else {
-      token = `=${HEX[byte >> 4]}${HEX[byte & 15]}`;
+    let token = QP_TOKENS[byte] as string;
+    if (byte === 32 || byte === 9) {
+      // Whitespace is literal except at the end of a line, where transports may strip it.
+      const next = bytes[i + 1];
+      const atLineEnd = next === undefined || (next === 13 && bytes[i + 2] === 10);
+      if (!atLineEnd) token = byte === 32 ? ' ' : '\t';
     }
     // 75 leaves room for the "=" of a soft line break.
     if (lineLength + token.length > 75) {
-      out.push(`=${CRLF}`);
+      out += `=${CRLF}`;
       lineLength = 0;
     }
     if (lineLength === 0 && (byte === 46 || (byte === 70 && startsWithFrom(bytes, i)))) {
-      token = `=${HEX[byte >> 4]}${HEX[byte & 15]}`;
+      token = QP_ESCAPED[byte] as string;
     }
-    out.push(token);
+    out += token;
     lineLength += token.length;
   }
-  return out.join('');
+  return out;
 }
 
 function startsWithFrom(bytes: Uint8Array, i: number): boolean {

@@ -81,24 +81,65 @@ export function safeHttpUrl(value: string | undefined): string | undefined {
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /**
- * Shortens text to at most `max` user-perceived characters (grapheme clusters, so an Armenian
- * letter with its mark or an emoji flag is never cut in half), ending with `…` when cut.
- * The result has at most `max` graphemes, the ellipsis included.
+ * Shortens text to at most `max` code points, the ending `…` included, cutting on a grapheme
+ * boundary so an Armenian letter with its mark, an emoji or a flag is never split in half.
  *
  * @example truncateText('Ереван и Баку', 8) // 'Ереван…'
  */
 export function truncateText(value: string, max: number): string {
-  // Fast path: fewer UTF-16 units than the cap means fewer graphemes too.
+  // Fast path: fewer UTF-16 units than the cap means fewer code points too.
   if (value.length <= max) return value;
+  let index = 0;
   let count = 0;
-  let cutAt = 0;
-  for (const { index } of graphemes.segment(value)) {
-    // The ellipsis takes the last place, so keep max - 1 graphemes when cutting.
-    if (count === max - 1) cutAt = index;
-    if (count === max) return `${value.slice(0, cutAt).trimEnd()}…`;
+  let cut = 0;
+  while (index < value.length) {
+    // The ellipsis takes the last place, so at most max - 1 code points are kept.
+    if (count === max - 1) cut = index;
+    if (count === max) return `${value.slice(0, graphemeStartAtOrBefore(value, cut)).trimEnd()}…`;
+    index += (value.codePointAt(index) ?? 0) > 0xffff ? 2 : 1;
     count += 1;
   }
   return value;
+}
+
+/**
+ * The last grapheme boundary at or before `cut`. Segmenting costs microseconds per call, so the
+ * common case (a plain Latin, Cyrillic or Armenian letter on both sides) is decided without it;
+ * otherwise only a short window is segmented, starting at a printable ASCII character, which
+ * always begins a grapheme, so the window's boundaries are the string's.
+ */
+function graphemeStartAtOrBefore(value: string, cut: number): number {
+  if (cut === 0 || (isSimple(value.charCodeAt(cut - 1)) && isSimple(value.charCodeAt(cut)))) {
+    return cut;
+  }
+  let start = cut;
+  const floor = Math.max(0, cut - 256);
+  while (start > floor && !isPrintableAscii(value.charCodeAt(start))) start -= 1;
+  if (!isPrintableAscii(value.charCodeAt(start))) start = 0;
+  let boundary = start;
+  for (const { index } of graphemes.segment(value.slice(start, cut + 32))) {
+    if (start + index > cut) break;
+    boundary = start + index;
+  }
+  return boundary;
+}
+
+function isPrintableAscii(code: number): boolean {
+  return code >= 0x20 && code < 0x7f;
+}
+
+/**
+ * Characters that never join a neighbour into one grapheme: Latin up to the combining marks,
+ * Greek and Cyrillic except the Cyrillic combining marks, Armenian, general punctuation.
+ */
+function isSimple(code: number): boolean {
+  return (
+    (code >= 0x20 && code < 0x300) ||
+    (code >= 0x370 && code < 0x483) ||
+    (code >= 0x48a && code < 0x591) ||
+    (code >= 0x2010 && code < 0x2028) ||
+    (code >= 0x2030 && code < 0x2060)
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   cleanText,
@@ -79,5 +80,73 @@ describe('languageTag', () => {
     expect(languageTag('az-Latn')).toBe('az-Latn');
     expect(languageTag('hy')).toBe('hy');
     expect(languageTag('"><script>')).toBeUndefined();
+  });
+});
+
+describe('truncateText on grapheme clusters', () => {
+  it('never splits a flag, a family emoji or a letter with combining marks', () => {
+    for (const unit of ['🇦🇲', '👨‍👩‍👧', 'é', 'ա\u0301']) {
+      for (let max = 2; max < 40; max += 1) {
+        // Act
+        const cut = truncateText(`x${unit.repeat(30)}`, max);
+
+        // Assess
+        expect(cut.slice(1, -1).split(unit).join(''), `${unit} at ${max}`).toBe('');
+        expect([...cut].length).toBeLessThanOrEqual(max);
+      }
+    }
+  });
+});
+
+describe('truncateText against full grapheme segmentation', () => {
+  it('always cuts where Intl.Segmenter sees a boundary in the whole string (property)', () => {
+    // Prepare: units that join into clusters in every way Unicode allows, next to plain letters.
+    const units = [
+      'a',
+      ' ',
+      'Ա',
+      'ж',
+      '\u0483',
+      '\u0301',
+      '🇦',
+      '🇲',
+      '👍',
+      '🏽',
+      '\u200d',
+      '👩',
+      '\ufe0f',
+      'ᄀ',
+      'ᅡ',
+      'ᆨ',
+      '\r',
+      '\n',
+      'क',
+      '्',
+      'ष',
+    ];
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...units), { maxLength: 80 }),
+        fc.integer({ min: 1, max: 60 }),
+        (parts, max) => {
+          // Act
+          const value = parts.join('');
+          const cut = truncateText(value, max);
+
+          // Assess
+          if (cut === value) return;
+          const kept = cut.slice(0, -1);
+          const boundaries = new Set([...segmenter.segment(value)].map((segment) => segment.index));
+          boundaries.add(value.length);
+          expect(cut.endsWith('…')).toBe(true);
+          expect(value.startsWith(kept)).toBe(true);
+          expect([...cut].length).toBeLessThanOrEqual(max);
+          // trimEnd may remove trailing spaces, which are whole graphemes themselves.
+          expect(boundaries.has(kept.length)).toBe(true);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });
