@@ -161,8 +161,9 @@ const CYRILLIC = rules(
     'скими',
   ],
   4,
-  // One ending per word in Russian; stacking would strip real stem letters.
-  1,
+  // Russian has one ending per word, but a phrase word may itself end in letters that look like
+  // one (`Карабах` → `караб`); a second level lets the inflected form reach the same stem.
+  2,
 );
 
 const ARMENIAN = rules(
