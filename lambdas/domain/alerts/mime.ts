@@ -106,7 +106,7 @@ export function buildRawMessage(email: EmailMessage, options: RawMessageOptions 
   const lines: string[] = [
     foldAddressHeader('From', from),
     foldAddressHeader('To', to),
-    foldUnstructured('Subject', email.subject),
+    foldUnstructured('Subject', email.subject, true),
     `Date: ${formatDate(date)}`,
     `Message-ID: <${date.getTime().toString(36)}.${token}@${idDomain}>`,
     'MIME-Version: 1.0',
@@ -210,12 +210,23 @@ function foldAddressHeader(name: string, mailbox: Mailbox): string {
   return fold(name, [...phrase, `<${mailbox.address}>`]);
 }
 
-function foldUnstructured(name: string, value: string): string {
+/**
+ * Folds a header value. `Subject` is free text, so any value that cannot fold under 78 characters
+ * (non-ASCII, a word too long, or text that looks like an encoded-word) is sent as encoded-words.
+ * Our other headers (List-Unsubscribe, List-Id, …) are structured: ASCII ones stay verbatim,
+ * folded only at spaces, because an encoded-word would change their meaning.
+ */
+function foldUnstructured(name: string, value: string, freeText = false): string {
   const cleaned = headerText(value);
+  const words = cleaned === '' ? [] : cleaned.split(' ');
   if (!PRINTABLE_ASCII.test(cleaned)) return fold(name, encodeWords(cleaned));
-  // An ASCII word that looks like an encoded-word would be decoded by the reader: encode it.
-  if (/=\?[^?\s]*\?[bBqQ]\?/.test(cleaned)) return fold(name, encodeWords(cleaned));
-  return fold(name, cleaned === '' ? [] : cleaned.split(' '));
+  if (freeText) {
+    // An ASCII word that looks like an encoded-word would be decoded by the reader.
+    const looksEncoded = /=\?[^?\s]*\?[bBqQ]\?/.test(cleaned);
+    const tooLong = words.some((word) => word.length > SOFT_LIMIT - name.length - 2);
+    if (looksEncoded || tooLong) return fold(name, encodeWords(cleaned));
+  }
+  return fold(name, words);
 }
 
 /** Joins tokens with single spaces, breaking lines (CRLF + space) before 78 characters when it can. */
