@@ -1,6 +1,10 @@
 import { createRateLimitRepository } from '../../lambdas/adapters/dynamodb/rate-limit.repository';
 import { createSubscriberRepository } from '../../lambdas/adapters/dynamodb/subscriber.repository';
 import { createSubscriberLinks } from '../../lambdas/domain/subscribers/links';
+import { createRouter, type Router } from '../../lambdas/http/router';
+import { registerSubscriptionRoutes } from '../../lambdas/http/subscription-routes';
+import { freePort } from '../../lambdas/local/dynamodb-local';
+import { type LocalHttpServer, startHttpServer } from '../../lambdas/local/http-server';
 import type { TopicChoice } from '../../lambdas/domain/subscribers/validation';
 import type {
   FanOutEntry,
@@ -95,3 +99,20 @@ export async function subscriptionTestDeps(
   };
   return { deps, db, tableName, subscribers, mailer, clock, links };
 }
+
+/**
+ * The public pages as `npm start` serves them: the router over the use cases, a fresh table on
+ * DynamoDB Local, on a loopback port, with links pointing at that port.
+ */
+export async function startSubscriptionApp(
+  options: { mailer?: Mailer; limits?: SubscriptionDeps['limits'] } = {},
+): Promise<Setup & { server: LocalHttpServer; router: Router; baseUrl: string }> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const setup = await subscriptionTestDeps({ ...options, baseUrl });
+  const router = registerSubscriptionRoutes(createRouter(), setup.deps);
+  const server = await startHttpServer({ port, host: '127.0.0.1', router });
+  return { ...setup, server, router, baseUrl };
+}
+
+type Setup = Awaited<ReturnType<typeof subscriptionTestDeps>>;

@@ -6,7 +6,7 @@
  *
  * Format (ASCII, URL-safe, ~80 characters): `<purpose>.<subscriberId>.<version>.<expiry>.<mac>`
  * - purpose: one letter (`c` confirm, `p` preferences, `u` unsubscribe);
- * - subscriberId: base64url, 16–64 characters;
+ * - subscriberId: base64url, 1–64 characters (ours are 22: 128 random bits);
  * - version: decimal, no leading zeros;
  * - expiry: epoch seconds in base 36, or `0` for links that do not expire;
  * - mac: base64url of HMAC-SHA256(secret, domain tag + the four fields), 43 characters.
@@ -36,7 +36,7 @@ const PURPOSE_OF: Record<string, TokenPurpose> = {
 // Separates these MACs from any other use of the same secret (e.g. hashing client addresses).
 const DOMAIN_TAG = 'news-alerts/link-token/v1';
 const TOKEN_SHAPE =
-  /^([cpu])\.([A-Za-z0-9_-]{16,64})\.(0|[1-9][0-9]{0,8})\.(0|[1-9a-z][0-9a-z]{0,10})\.([A-Za-z0-9_-]{43})$/;
+  /^([cpu])\.([A-Za-z0-9_-]{1,64})\.(0|[1-9][0-9]{0,8})\.(0|[1-9a-z][0-9a-z]{0,10})\.([A-Za-z0-9_-]{43})$/;
 /** Longest token text we look at; anything longer is malformed without further work. */
 export const MAX_TOKEN_LENGTH = 200;
 const MIN_SECRET_LENGTH = 32;
@@ -103,8 +103,8 @@ export function createTokenSigner(options: { secrets: readonly string[] }): Toke
 
   return {
     sign({ subscriberId, version, purpose, expiresAt }) {
-      if (!/^[A-Za-z0-9_-]{16,64}$/.test(subscriberId)) {
-        throw new TokenConfigError('subscriber ids must be 16–64 base64url characters');
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(subscriberId)) {
+        throw new TokenConfigError('subscriber ids must be 1–64 base64url characters');
       }
       if (!Number.isSafeInteger(version) || version < 0 || version > 999_999_999) {
         throw new TokenConfigError(`token version ${version} is out of range`);
