@@ -1,11 +1,11 @@
 import { createRateLimitRepository } from '../../lambdas/adapters/dynamodb/rate-limit.repository';
 import { createSubscriberRepository } from '../../lambdas/adapters/dynamodb/subscriber.repository';
 import { createSubscriberLinks } from '../../lambdas/domain/subscribers/links';
+import type { TopicChoice } from '../../lambdas/domain/subscribers/validation';
 import { createRouter, type Router } from '../../lambdas/http/router';
 import { registerSubscriptionRoutes } from '../../lambdas/http/subscription-routes';
 import { freePort } from '../../lambdas/local/dynamodb-local';
 import { type LocalHttpServer, startHttpServer } from '../../lambdas/local/http-server';
-import type { TopicChoice } from '../../lambdas/domain/subscribers/validation';
 import type {
   FanOutEntry,
   Mailer,

@@ -54,7 +54,8 @@ describe('local HTTP server', () => {
 
     // Assess
     expect(response.status).toBe(413);
-    expect((await response.json()).error.message).toContain('larger than 1 KB');
+    const body = (await response.json()) as { error: { message: string } };
+    expect(body.error.message).toContain('larger than 1 KB');
   });
 
   it('says clearly when the port is taken', async () => {
