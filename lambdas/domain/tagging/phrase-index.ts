@@ -17,6 +17,7 @@ const CAPS_MARK = '^';
 /** Shortest prefix an editor may write: a shorter one would match most words of a language. */
 export const MIN_PREFIX_LENGTH = 3;
 const MAX_CAPS_LENGTH = 3;
+const HEAD_LENGTH = 3;
 
 /** One compiled phrase word: the key it is indexed under. */
 export type WordKey = string;
@@ -83,6 +84,8 @@ interface ArticleWord {
   keys: readonly WordKey[];
   start: number;
   end: number;
+  /** Position among all the text's words, kept or not. */
+  ordinal: number;
 }
 
 const NO_KEYS: readonly WordKey[] = [];
@@ -100,6 +103,9 @@ export class PhraseIndex {
   private readonly root: TrieNode = { next: new Map(), terms: undefined };
   private readonly allKeys = new Set<WordKey>();
   private readonly prefixes = new Set<string>();
+  // Every key, stem or prefix, is a prefix of the words it matches, so a word whose first
+  // letters start no key can be rejected at once: most words of an article, cheaply.
+  private readonly heads = new Set<string>();
   private shortestPrefix = Number.POSITIVE_INFINITY;
   private longestPrefix = 0;
   // Raw article word → the index keys it can stand for. Most words map to none; caching them
@@ -112,6 +118,10 @@ export class PhraseIndex {
     let node = this.root;
     for (const key of keys) {
       this.allKeys.add(key);
+      if (!key.startsWith(CAPS_MARK)) {
+        const word = prefixOf(key) ?? key;
+        this.heads.add(word.slice(0, HEAD_LENGTH));
+      }
       const prefix = prefixOf(key);
       if (prefix !== undefined) {
         this.prefixes.add(prefix);
@@ -133,18 +143,21 @@ export class PhraseIndex {
 
   /** Every phrase occurrence in `text`, overlapping ones included, in text order. */
   find(text: string): PhraseHit[] {
+    // Only words that can start or continue a phrase are kept (most words cannot); `ordinal`
+    // keeps adjacency so a phrase never spans a word that was dropped.
     const words: ArticleWord[] = [];
     const pattern = new RegExp(TOKEN_PATTERN.source, 'gu');
-    for (const match of text.matchAll(pattern)) {
-      const start = match.index ?? 0;
-      words.push({ keys: this.keysOf(match[0]), start, end: start + match[0].length });
+    let ordinal = 0;
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+      const keys = this.keysOf(match[0]);
+      if (keys.length > 0) {
+        words.push({ keys, start: match.index, end: match.index + match[0].length, ordinal });
+      }
+      ordinal++;
     }
     const hits: PhraseHit[] = [];
-    for (let first = 0; first < words.length; first++) {
-      const word = words[first];
-      if (!word || word.keys.length === 0) continue;
+    for (let first = 0; first < words.length; first++)
       this.walk(this.root, words, first, first, hits);
-    }
     return hits;
   }
 
@@ -161,12 +174,21 @@ export class PhraseIndex {
       const child = node.next.get(key);
       if (!child) continue;
       if (child.terms) {
-        const start = words[first]?.start ?? word.start;
+        const head = words[first] ?? word;
         for (const term of child.terms) {
-          hits.push({ term, start, end: word.end, firstWord: first, lastWord: at });
+          hits.push({
+            term,
+            start: head.start,
+            end: word.end,
+            firstWord: head.ordinal,
+            lastWord: word.ordinal,
+          });
         }
       }
-      if (child.next) this.walk(child, words, first, at + 1, hits);
+      const following = words[at + 1];
+      if (child.next && following && following.ordinal === word.ordinal + 1) {
+        this.walk(child, words, first, at + 1, hits);
+      }
     }
   }
 
@@ -181,16 +203,25 @@ export class PhraseIndex {
 
   private computeKeys(raw: string): readonly WordKey[] {
     const folded = foldToken(raw);
+    const caps = isAllCaps(raw) && this.allKeys.has(CAPS_MARK + folded);
+    if (!caps && !this.startsSomeKey(folded)) return NO_KEYS;
     const keys: WordKey[] = [];
     for (const candidate of stemCandidates(folded)) {
       if (this.allKeys.has(candidate)) keys.push(candidate);
     }
-    if (isAllCaps(raw) && this.allKeys.has(CAPS_MARK + folded)) keys.push(CAPS_MARK + folded);
+    if (caps) keys.push(CAPS_MARK + folded);
     const longest = Math.min(this.longestPrefix, folded.length);
     for (let length = this.shortestPrefix; length <= longest; length++) {
       const prefix = folded.slice(0, length);
       if (this.prefixes.has(prefix)) keys.push(PREFIX_MARK + prefix);
     }
     return keys.length === 0 ? NO_KEYS : keys;
+  }
+
+  private startsSomeKey(folded: string): boolean {
+    for (let length = Math.min(HEAD_LENGTH, folded.length); length > 0; length--) {
+      if (this.heads.has(folded.slice(0, length))) return true;
+    }
+    return false;
   }
 }

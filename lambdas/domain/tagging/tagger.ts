@@ -262,29 +262,24 @@ function scoreRule(
   context: ScoringContext,
 ): RuleOutcome | undefined {
   if (!passesFilters(rule, context.article)) return undefined;
-  const hitsOf = (id: number): FieldHit[] => {
-    const hits = context.found.get(id) ?? [];
-    return rule.fields ? hits.filter((hit) => rule.fields?.has(hit.field)) : hits;
-  };
-  if (rule.noneOf.some((id) => hitsOf(id).length > 0)) return undefined;
-  // The strongest occurrence among a set of alternative terms.
-  const best = (ids: number[]): { id: number; hit: FieldHit; weight: number } | undefined => {
-    let winner: { id: number; hit: FieldHit; weight: number } | undefined;
-    for (const id of ids) {
-      for (const hit of hitsOf(id)) {
-        const weight = context.weights[hit.field];
-        if (!winner || weight > winner.weight) winner = { id, hit, weight };
-      }
-    }
-    return winner;
-  };
-  const groups = rule.anyOf.length > 0 ? [...rule.allOf, rule.anyOf] : rule.allOf;
+  for (const id of rule.noneOf)
+    if (bestHit(id, rule, context, undefined) !== undefined) return undefined;
   let strength = Number.POSITIVE_INFINITY;
   const evidence: Evidence[] = [];
-  for (const group of groups) {
-    const winner = best(group);
+  const groups = rule.anyOf.length > 0 ? rule.allOf.length + 1 : rule.allOf.length;
+  for (let g = 0; g < groups; g++) {
+    const group = g < rule.allOf.length ? (rule.allOf[g] ?? []) : rule.anyOf;
+    // The strongest occurrence among the group's alternative terms.
+    let winner: { id: number; hit: FieldHit } | undefined;
+    let weight = 0;
+    for (const id of group) {
+      const hit = bestHit(id, rule, context, winner ? weight : undefined);
+      if (hit === undefined) continue;
+      winner = { id, hit };
+      weight = context.weights[hit.field];
+    }
     if (!winner) return undefined;
-    strength = Math.min(strength, winner.weight);
+    strength = Math.min(strength, weight);
     evidence.push({
       topic,
       rule: rule.id,
@@ -294,6 +289,28 @@ function scoreRule(
     });
   }
   return { score: rule.weight * strength, evidence };
+}
+
+/** A term's occurrence in the rule's fields weighing more than `above`, the heaviest one. */
+function bestHit(
+  id: number,
+  rule: CompiledRule,
+  context: ScoringContext,
+  above: number | undefined,
+): FieldHit | undefined {
+  const hits = context.found.get(id);
+  if (!hits) return undefined;
+  let best: FieldHit | undefined;
+  let bestWeight = above ?? Number.NEGATIVE_INFINITY;
+  for (const hit of hits) {
+    if (rule.fields && !rule.fields.has(hit.field)) continue;
+    const weight = context.weights[hit.field];
+    if (weight > bestWeight) {
+      best = hit;
+      bestWeight = weight;
+    }
+  }
+  return best;
 }
 
 let shared: Tagger | undefined;
