@@ -13,6 +13,11 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
     summary: 'tag  read articles as JSON Lines on stdin, write relevance and topics per line',
     load: async () => (await import('./commands/tag')).run,
   },
+  subscribers: {
+    summary:
+      'subscribers <list|show|export|delete> …  look up, export or erase subscribers (addresses masked)',
+    load: async () => (await import('./commands/subscribers')).run,
+  },
   topics: {
     summary: 'topics <validate|add|list|show|…> …  manage the topic taxonomy',
     load: async () => (await import('./commands/topics')).run,

@@ -1,0 +1,280 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { createSubscriberRepository } from '../../adapters/dynamodb/subscriber.repository';
+import { documentClient } from '../../adapters/dynamodb/table';
+import type { Subscriber } from '../../domain/subscribers/subscriber';
+import type { SubscriberRepository } from '../../use-cases/ports';
+import { type CliIo, EXIT } from '../io';
+
+/**
+ * `newsalert subscribers list|show|export|delete` — what operators need to answer a question or a
+ * request about a subscriber, and nothing that invites browsing addresses:
+ *
+ * - `list` masks every address (`r***@mail.example`) unless `--show-emails`;
+ * - `show` prints one subscriber, address masked unless `--show-emails`;
+ * - `export` prints everything stored about one subscriber, as JSON (a data access request);
+ * - `delete` erases the personal data; for a suppressed address only its SHA-256 stays, so it is
+ *   never mailed again. It asks for `--yes`, because it cannot be undone.
+ *
+ * The store is DynamoDB Local by default: `DYNAMODB_ENDPOINT` (default `http://127.0.0.1:8000`)
+ * and `TABLE_NAME` (default `news-alerts`). `DYNAMODB_ENDPOINT=aws` uses the AWS account and
+ * region of the environment instead.
+ */
+
+const USAGE = `Usage:
+  newsalert subscribers list [--status pending|active|unsubscribed|suppressed] [--limit N] [--json] [--show-emails]
+  newsalert subscribers show <id|email> [--json] [--show-emails]
+  newsalert subscribers export <id|email>
+  newsalert subscribers delete <id|email> --yes
+Store: DYNAMODB_ENDPOINT (default http://127.0.0.1:8000; 'aws' for the real service), TABLE_NAME (default news-alerts).
+`;
+
+const STATUSES = ['pending', 'active', 'unsubscribed', 'suppressed'] as const;
+
+const envSchema = z.object({
+  DYNAMODB_ENDPOINT: z.string().min(1).default('http://127.0.0.1:8000'),
+  TABLE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'TABLE_NAME must be a DynamoDB table name')
+    .default('news-alerts'),
+  AWS_REGION: z.string().optional(),
+});
+
+/**
+ * The subscriber store the CLI talks to, from the environment.
+ *
+ * @example subscriberStoreFromEnv({ TABLE_NAME: 'news-alerts-dev' }).describe // 'table news-alerts-dev at http://127.0.0.1:8000'
+ */
+export function subscriberStoreFromEnv(env: Record<string, string | undefined>): {
+  subscribers: SubscriberRepository;
+  describe: string;
+} {
+  const config = envSchema.parse({
+    DYNAMODB_ENDPOINT: env.DYNAMODB_ENDPOINT || undefined,
+    TABLE_NAME: env.TABLE_NAME || undefined,
+    AWS_REGION: env.AWS_REGION || undefined,
+  });
+  const useAws = config.DYNAMODB_ENDPOINT === 'aws';
+  const client = useAws
+    ? new DynamoDBClient({})
+    : new DynamoDBClient({
+        endpoint: config.DYNAMODB_ENDPOINT,
+        region: config.AWS_REGION ?? 'local',
+        // DynamoDB Local accepts any credentials; real ones are not needed or wanted here.
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        maxAttempts: 2,
+      });
+  return {
+    subscribers: createSubscriberRepository(documentClient(client), config.TABLE_NAME),
+    describe: `table ${config.TABLE_NAME} at ${useAws ? 'AWS' : config.DYNAMODB_ENDPOINT}`,
+  };
+}
+
+/**
+ * Masks an address for lists and logs: the first character of the local part and the domain.
+ *
+ * @example maskEmail('ruben@mail.example') // 'r***@mail.example'
+ */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return '***';
+  return `${email.slice(0, 1)}***${email.slice(at)}`;
+}
+
+interface Flags {
+  positional: string[];
+  json: boolean;
+  showEmails: boolean;
+  yes: boolean;
+  status?: string;
+  limit?: number;
+  problem?: string;
+}
+
+function parseFlags(args: string[]): Flags {
+  const flags: Flags = { positional: [], json: false, showEmails: false, yes: false };
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index] ?? '';
+    if (arg === '--json') flags.json = true;
+    else if (arg === '--show-emails') flags.showEmails = true;
+    else if (arg === '--yes') flags.yes = true;
+    else if (arg === '--status' || arg === '--limit') {
+      const value = args[index + 1];
+      index += 1;
+      if (value === undefined) flags.problem = `${arg} needs a value`;
+      else if (arg === '--status') flags.status = value;
+      else if (/^[1-9]\d{0,6}$/.test(value)) flags.limit = Number(value);
+      else flags.problem = '--limit must be a positive whole number';
+    } else if (arg.startsWith('--')) flags.problem = `unknown option ${arg}`;
+    else flags.positional.push(arg);
+  }
+  if (flags.status && !(STATUSES as readonly string[]).includes(flags.status)) {
+    flags.problem = `--status must be one of ${STATUSES.join(', ')}`;
+  }
+  return flags;
+}
+
+/** A subscriber as operators see it: address masked unless asked for. */
+function view(subscriber: Subscriber, showEmails: boolean): Subscriber {
+  return showEmails ? subscriber : { ...subscriber, email: maskEmail(subscriber.email) };
+}
+
+async function find(
+  subscribers: SubscriberRepository,
+  key: string,
+): Promise<Subscriber | undefined> {
+  return key.includes('@') ? await subscribers.findByEmail(key) : await subscribers.get(key);
+}
+
+function line(subscriber: Subscriber, showEmails: boolean): string {
+  const email = showEmails ? subscriber.email : maskEmail(subscriber.email);
+  const note =
+    subscriber.status === 'suppressed'
+      ? ` (${subscriber.suppressedReason ?? 'suppressed'})`
+      : subscriber.paused
+        ? ' (paused)'
+        : '';
+  return [
+    subscriber.id.padEnd(24),
+    `${subscriber.status}${note}`.padEnd(28),
+    subscriber.cadence.padEnd(8),
+    subscriber.createdAt.slice(0, 10),
+    email,
+  ].join(' ');
+}
+
+/**
+ * Runs a subscribers subcommand against a given store (tests pass DynamoDB Local's).
+ *
+ * @example await runSubscribers(['list', '--json'], io, subscribers)
+ */
+export async function runSubscribers(
+  args: string[],
+  io: CliIo,
+  subscribers: SubscriberRepository,
+): Promise<number> {
+  const [name, ...rest] = args;
+  const flags = parseFlags(rest);
+  if (flags.problem) {
+    io.stderr(`newsalert subscribers ${name}: ${flags.problem}\n${USAGE}`);
+    return EXIT.invalid;
+  }
+
+  if (name === 'list') {
+    if (flags.positional.length > 0) {
+      io.stderr(`newsalert subscribers list: unexpected argument ${flags.positional[0]}\n${USAGE}`);
+      return EXIT.invalid;
+    }
+    let shown = 0;
+    if (!flags.json)
+      io.stdout(
+        `${'id'.padEnd(24)} ${'status'.padEnd(28)} ${'cadence'.padEnd(8)} created    email\n`,
+      );
+    for await (const page of subscribers.list({ limit: Math.min(flags.limit ?? 100, 100) })) {
+      for (const subscriber of page) {
+        if (flags.status && subscriber.status !== flags.status) continue;
+        if (flags.limit !== undefined && shown >= flags.limit) break;
+        shown += 1;
+        // JSON Lines: one subscriber per line, so long lists stream into jq or a file.
+        io.stdout(
+          flags.json
+            ? `${JSON.stringify(view(subscriber, flags.showEmails))}\n`
+            : `${line(subscriber, flags.showEmails)}\n`,
+        );
+      }
+      if (flags.limit !== undefined && shown >= flags.limit) break;
+    }
+    if (!flags.json) io.stderr(`${shown} subscriber(s)\n`);
+    return EXIT.ok;
+  }
+
+  if (name === 'show' || name === 'export' || name === 'delete') {
+    const [key, ...extra] = flags.positional;
+    if (!key || extra.length > 0) {
+      io.stderr(`newsalert subscribers ${name}: give one subscriber id or email address\n${USAGE}`);
+      return EXIT.invalid;
+    }
+    const subscriber = await find(subscribers, key);
+    if (!subscriber) {
+      io.stderr(
+        `newsalert subscribers ${name}: no subscriber ${key.includes('@') ? 'with that address' : key}\n`,
+      );
+      return EXIT.failure;
+    }
+    if (name === 'show') {
+      const shown = view(subscriber, flags.showEmails);
+      io.stdout(
+        flags.json
+          ? `${JSON.stringify(shown, null, 2)}\n`
+          : `${Object.entries(shown)
+              .map(
+                ([field, value]) =>
+                  `${field.padEnd(24)} ${Array.isArray(value) ? value.join(', ') : String(value)}`,
+              )
+              .join('\n')}\n`,
+      );
+      return EXIT.ok;
+    }
+    if (name === 'export') {
+      io.stdout(
+        `${JSON.stringify({ exportedAt: new Date().toISOString(), subscriber }, null, 2)}\n`,
+      );
+      return EXIT.ok;
+    }
+    if (!flags.yes) {
+      io.stderr(
+        `newsalert subscribers delete: this erases ${subscriber.id} for good; run again with --yes\n`,
+      );
+      return EXIT.invalid;
+    }
+    const keepSuppression =
+      subscriber.status === 'suppressed' || (await subscribers.isSuppressed(subscriber.email));
+    await subscribers.erase(subscriber.id, { keepSuppression });
+    io.stdout(
+      keepSuppression
+        ? `erased ${subscriber.id}; kept only the address hash so the suppressed address is never mailed again\n`
+        : `erased ${subscriber.id}\n`,
+    );
+    return EXIT.ok;
+  }
+
+  if (name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(USAGE);
+    return EXIT.ok;
+  }
+  io.stderr(name ? `newsalert subscribers: unknown subcommand '${name}'\n${USAGE}` : USAGE);
+  return EXIT.invalid;
+}
+
+/** @example await run(['list', '--status', 'suppressed'], io) */
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let store: ReturnType<typeof subscriberStoreFromEnv>;
+  try {
+    store = subscriberStoreFromEnv(process.env);
+  } catch (error) {
+    const message =
+      error instanceof z.ZodError ? (error.issues[0]?.message ?? 'invalid') : String(error);
+    io.stderr(`newsalert subscribers: bad configuration: ${message}\n`);
+    return EXIT.invalid;
+  }
+  try {
+    return await runSubscribers(args, io, store.subscribers);
+  } catch (error) {
+    io.stderr(`newsalert subscribers: ${storeProblem(error, store.describe)}\n`);
+    return EXIT.failure;
+  }
+}
+
+function storeProblem(error: unknown, where: string): string {
+  const name = (error as { name?: string } | null)?.name ?? '';
+  const code =
+    (error as { code?: string; cause?: { code?: string } } | null)?.code ??
+    (error as { cause?: { code?: string } } | null)?.cause?.code;
+  if (name === 'ResourceNotFoundException') {
+    return `${where}: the table does not exist (start the local stack with npm start, or set TABLE_NAME)`;
+  }
+  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(String(error))) {
+    return `${where}: nothing answers there (start the local stack with npm start, or set DYNAMODB_ENDPOINT)`;
+  }
+  return `${where}: ${error instanceof Error ? error.message : String(error)}`;
+}
