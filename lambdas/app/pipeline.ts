@@ -21,7 +21,7 @@ import { emailJobSchema, matchJobSchema, pollJobSchema } from './jobs';
 export interface PipelineObserver {
   feedPolled(summary: PollSummary, ingested: IngestCounters): void;
   articleFailed?(articleKey: string, error: unknown): void;
-  matched?(articleKey: string, recipients: number): void;
+  matched?(articleKey: string, recipients: number, joinedStory?: string): void;
   emailHandled(outcome: SendOutcome): void;
 }
 
@@ -66,7 +66,7 @@ export function createMatchConsumer(
 ): Consumer {
   return sqsJobConsumer(matchJobSchema, async (job) => {
     const summary = await matchArticle(deps, job);
-    deps.observer.matched?.(job.articleKey, summary.recipients);
+    deps.observer.matched?.(job.articleKey, summary.recipients, summary.joinedStory);
   });
 }
 

@@ -37,7 +37,8 @@ export const aws = {
   matchQueue: (url: string) => createSqsQueue<MatchJob>(sqsClient(), url),
   emailQueue: (url: string) => createSqsQueue<EmailJob>(sqsClient(), url),
   mailer: (options: { sendRatePerSecond: number; configurationSetName?: string }) =>
-    createSesMailer({ client: new SESClient({}), ...options }),
+    // The mailer owns retries and pacing; SDK retries would multiply them and bypass the pacing.
+    createSesMailer({ client: new SESClient({ maxAttempts: 1 }), ...options }),
 };
 
 /**

@@ -1,5 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createMatchConsumer } from '../app/pipeline';
+import { tokenize } from '../domain/tagging';
 import { loadConfig } from '../shared/config';
 import { aws, cloudWatchObserver } from './aws-runtime';
 
@@ -11,6 +12,7 @@ const consume = createMatchConsumer({
   digests: aws.digests(config.TABLE_NAME),
   emailQueue: aws.emailQueue(config.EMAIL_QUEUE_URL),
   alertDelaySeconds: config.ALERT_DELAY_SECONDS,
+  tokenize,
   clock: () => new Date(),
   observer,
 });

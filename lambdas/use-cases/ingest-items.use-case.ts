@@ -1,14 +1,10 @@
 import type { StoredArticle } from '../domain/alerts/article';
-import {
-  findStory,
-  GROUPING,
-  type StoryCandidate,
-  storyShingles,
-} from '../domain/alerts/story-grouping';
+import { findStory, type StoryCandidate, storyShingles } from '../domain/alerts/story-grouping';
 import type { Feed } from '../domain/feeds/feed-state';
 import type { FeedItem } from '../domain/feeds/model';
 import type { NewItemsHandler } from './poll-feed.use-case';
 import type { ArticleRepository, ArticleTagger, Clock, JobQueue, MatchJob } from './ports';
+import { storyCandidates } from './story-candidates';
 
 export interface IngestDeps {
   articles: ArticleRepository;
@@ -38,16 +34,12 @@ export function createIngestHandler(deps: IngestDeps, counters?: IngestCounters)
     const tagger = typeof deps.tagger === 'function' ? await deps.tagger() : deps.tagger;
     let candidates: StoryCandidate[] | undefined;
     const recentStories = async () => {
-      if (!candidates) {
-        const since = new Date(deps.clock().getTime() - GROUPING.windowHours * 3_600_000);
-        const recent = await deps.articles.recent({ since, limit: 2000 });
-        candidates = recent.map((article) => ({
-          storyId: article.storyId,
-          lang: article.lang,
-          publishedAt: article.publishedAt,
-          shingles: storyShingles(article.title, article.summary, deps.tokenize),
-        }));
-      }
+      candidates ??= await storyCandidates(
+        deps.articles,
+        deps.tokenize,
+        items.map((item) => item.publishedAt),
+        deps.clock,
+      );
       return candidates;
     };
 

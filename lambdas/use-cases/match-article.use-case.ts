@@ -1,3 +1,5 @@
+import type { StoredArticle } from '../domain/alerts/article';
+import { findStory, storyShingles } from '../domain/alerts/story-grouping';
 import { wantsLanguage } from '../domain/subscribers/subscriber';
 import type {
   ArticleRepository,
@@ -8,6 +10,7 @@ import type {
   MatchJob,
   SubscriberRepository,
 } from './ports';
+import { storyCandidates } from './story-candidates';
 
 export interface MatchArticleDeps {
   articles: ArticleRepository;
@@ -20,6 +23,11 @@ export interface MatchArticleDeps {
    * outlets in the meantime show as "also reported by" instead of a second alert.
    */
   alertDelaySeconds?: number;
+  /**
+   * The tagger's normaliser. With it, a story lead is checked once more for an earlier copy
+   * before fan-out: copies polled at the same moment from two feeds can both look new at ingest.
+   */
+  tokenize?: (text: string) => string[];
 }
 
 export interface MatchSummary {
@@ -27,6 +35,8 @@ export interface MatchSummary {
   recipients: number;
   instant: number;
   digest: number;
+  /** Set when the article turned out to be a copy of an earlier story, which it joined. */
+  joinedStory?: string;
 }
 
 /**
@@ -46,6 +56,13 @@ export async function matchArticle(deps: MatchArticleDeps, job: MatchJob): Promi
   };
   const article = await deps.articles.get(job.articleKey);
   if (!article?.relevant) return summary;
+  if (deps.tokenize && article.storyId === article.key) {
+    const storyId = await earlierStory(deps, deps.tokenize, article);
+    if (storyId) {
+      await deps.articles.joinStory(article, storyId);
+      return { ...summary, joinedStory: storyId };
+    }
+  }
   const now = deps.clock();
   const seen = new Set<string>();
   for (const topic of article.topics) {
@@ -76,4 +93,24 @@ export async function matchArticle(deps: MatchArticleDeps, job: MatchJob): Promi
   }
   summary.recipients = seen.size;
   return summary;
+}
+
+/**
+ * The story of an earlier-stored copy of this article, if any. "Earlier" is by (storedAt, key),
+ * a total order: of two copies matched at the same time exactly one stays the lead.
+ */
+async function earlierStory(
+  deps: MatchArticleDeps,
+  tokenize: (text: string) => string[],
+  article: StoredArticle,
+): Promise<string | undefined> {
+  const isEarlier = (other: StoredArticle) =>
+    other.storedAt < article.storedAt ||
+    (other.storedAt === article.storedAt && other.key < article.key);
+  const candidates = (
+    await storyCandidates(deps.articles, tokenize, [article.publishedAt], deps.clock)
+  ).filter((candidate) => candidate.article.key !== article.key && isEarlier(candidate.article));
+  const shingles = storyShingles(article.title, article.summary, tokenize);
+  return findStory({ lang: article.lang, publishedAt: article.publishedAt, shingles }, candidates)
+    ?.storyId;
 }

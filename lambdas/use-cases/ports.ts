@@ -111,6 +111,8 @@ export interface ArticleRepository {
   /** Newest first. */
   recent(query: RecentQuery): Promise<StoredArticle[]>;
   storyMembers(storyId: string): Promise<StoryMember[]>;
+  /** Moves a stored article into another story (a copy found after it was stored). */
+  joinStory(article: StoredArticle, storyId: string): Promise<void>;
 }
 
 /** One subscriber of a topic, as the fan-out index holds it. */

@@ -92,18 +92,7 @@ export function createArticleRepository(
                     {
                       Put: {
                         TableName: tableName,
-                        Item: {
-                          pk: keys.story(article.storyId),
-                          sk: `M#${article.key}`,
-                          storyId: article.storyId,
-                          articleKey: article.key,
-                          outlet: article.outlet,
-                          title: article.title,
-                          url: article.url,
-                          link: article.link,
-                          publishedAt: article.publishedAt,
-                          expiresAt,
-                        } satisfies StoryMember & Record<string, unknown>,
+                        Item: { ...storyMemberItem(article), expiresAt },
                       },
                     },
                   ]
@@ -178,6 +167,36 @@ export function createArticleRepository(
       return articles.slice(0, limit);
     },
 
+    async joinStory(article, storyId) {
+      const expiresAt = ttlAfter(new Date(article.storedAt), ARTICLE_RETENTION_SECONDS.relevant);
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.article(article.key),
+                UpdateExpression: 'SET storyId = :story',
+                ExpressionAttributeValues: { ':story': storyId },
+              },
+            },
+            {
+              Delete: {
+                TableName: tableName,
+                Key: { pk: keys.story(article.storyId), sk: `M#${article.key}` },
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: { ...storyMemberItem({ ...article, storyId }), expiresAt },
+              },
+            },
+          ],
+        }),
+      );
+    },
+
     async storyMembers(storyId) {
       const { Items = [] } = await db.send(
         new QueryCommand({
@@ -192,6 +211,21 @@ export function createArticleRepository(
     },
   };
   return repository;
+}
+
+/** One outlet's copy of a story, stored under the story so "also reported by" is one Query. */
+function storyMemberItem(article: StoredArticle): StoryMember & { pk: string; sk: string } {
+  return {
+    pk: keys.story(article.storyId),
+    sk: `M#${article.key}`,
+    storyId: article.storyId,
+    articleKey: article.key,
+    outlet: article.outlet,
+    title: article.title,
+    url: article.url,
+    link: article.link,
+    publishedAt: article.publishedAt,
+  };
 }
 
 function startOfDay(date: Date): number {

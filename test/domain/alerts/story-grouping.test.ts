@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findStory, storyShingles } from '../../../lambdas/domain/alerts/story-grouping';
-
-// A plain tokenizer keeps this test about grouping, not about the tagger's normaliser.
-const tokenize = (text: string) =>
-  text
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean);
+import { tokenize } from '../../../lambdas/domain/tagging';
 
 const candidate = (storyId: string, title: string, summary: string, lang = 'en') => ({
   storyId,
@@ -46,7 +40,30 @@ describe('story grouping', () => {
 
     // Assess
     expect(match?.storyId).toBe('border-story');
-    expect(match?.explanation).toMatch(/shares \d+ of \d+ word pairs/);
+    expect(match?.explanation).toMatch(/shares \d+ of \d+ words/);
+  });
+
+  it('joins an agency rewrite that keeps the words but changes their order', () => {
+    // Prepare
+    const stored2 = [
+      candidate(
+        'tripp',
+        'US and Armenia sign operating terms for TRIPP route across Syunik',
+        'The agreement sets out who will run customs and security on the road and rail link that is to join mainland Azerbaijan with Nakhchivan through southern Armenia.',
+      ),
+    ];
+    const rewrite = {
+      lang: 'en',
+      publishedAt: '2026-11-26T09:00:00.000Z',
+      shingles: storyShingles(
+        'US, Armenia sign operating terms for TRIPP route through Syunik',
+        'The deal sets out who runs customs and security on the planned road and rail link joining mainland Azerbaijan with Nakhchivan across southern Armenia.',
+        tokenize,
+      ),
+    };
+
+    // Act + Assess
+    expect(findStory(rewrite, stored2)?.storyId).toBe('tripp');
   });
 
   it('keeps a different story on the same subject apart', () => {
