@@ -51,6 +51,7 @@ export const GROUPS: GazetteerEntry[] = [
       'almaty-declaration',
       'karabakh-wars',
       'great-return',
+      'western-azerbaijan',
     ],
   },
   {

@@ -310,6 +310,19 @@ export const ORGANISATIONS: GazetteerEntry[] = [
     ],
   },
   {
+    id: 'western-azerbaijan',
+    kind: 'event',
+    label: '"Western Azerbaijan": Baku’s claim on the Azerbaijanis who left Armenia',
+    names: [
+      'Western Azerbaijan',
+      'Western Azerbaijan Community',
+      'Qərbi Azərbaycan',
+      'Qərbi Azərbaycan İcması',
+      'Западный Азербайджан',
+      'Արևմտյան Ադրբեջան',
+    ],
+  },
+  {
     id: 'great-return',
     kind: 'event',
     label: 'Azerbaijan’s "Great Return" resettlement programme',
