@@ -53,6 +53,8 @@ export interface LocalAppOptions {
   sendRatePerSecond?: number;
   leaseMs?: number;
   maxReceiveCount?: number;
+  /** How long a failed message stays invisible before it is redelivered (SQS's visibility timeout). */
+  visibilityTimeoutMs?: number;
   /** Each sent message's raw MIME is also written here (the local SES inbox drops custom headers). */
   outboxDir?: string;
 }
@@ -75,6 +77,8 @@ export interface LocalApp {
     articles: ReturnType<typeof createArticleRepository>;
     subscribers: ReturnType<typeof createSubscriberRepository>;
     topics: ReturnType<typeof createTopicRepository>;
+    deliveries: ReturnType<typeof createDeliveryRepository>;
+    digests: ReturnType<typeof createDigestRepository>;
   };
   queues: {
     poll: InProcessQueue<PollJob>;
@@ -161,11 +165,14 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
   });
   const catalogue = createTopicCatalogue(topics, { ttlMs: 0, clock });
 
-  const maxReceiveCount = options.maxReceiveCount ?? 5;
+  const queueOptions = {
+    maxReceiveCount: options.maxReceiveCount ?? 5,
+    visibilityTimeoutMs: options.visibilityTimeoutMs ?? 1000,
+  };
   const queues = {
-    poll: new InProcessQueue<PollJob>('poll-queue', { maxReceiveCount }),
-    match: new InProcessQueue<MatchJob>('match-queue', { maxReceiveCount }),
-    email: new InProcessQueue<EmailJob>('email-queue', { maxReceiveCount }),
+    poll: new InProcessQueue<PollJob>('poll-queue', queueOptions),
+    match: new InProcessQueue<MatchJob>('match-queue', queueOptions),
+    email: new InProcessQueue<EmailJob>('email-queue', queueOptions),
   };
 
   let cycle = emptyTotals();
@@ -233,7 +240,7 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
 
   const totals = emptyTotals();
   return {
-    repos: { feeds, articles, subscribers, topics },
+    repos: { feeds, articles, subscribers, topics, deliveries, digests },
     queues,
     links,
     router,

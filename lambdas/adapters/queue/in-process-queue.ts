@@ -9,6 +9,8 @@ interface QueuedMessage {
   body: string;
   receiveCount: number;
   firstSentAt: number;
+  /** A failed message comes back only after the visibility timeout, as on SQS. */
+  visibleAt: number;
 }
 
 /**
@@ -25,29 +27,39 @@ export class InProcessQueue<T> implements JobQueue<T> {
   private messages: QueuedMessage[] = [];
   private readonly maxReceiveCount: number;
   private readonly batchSize: number;
+  private readonly visibilityTimeoutMs: number;
 
   constructor(
     readonly name: string,
-    options: { maxReceiveCount?: number; batchSize?: number } = {},
+    options: { maxReceiveCount?: number; batchSize?: number; visibilityTimeoutMs?: number } = {},
   ) {
     this.maxReceiveCount = options.maxReceiveCount ?? 5;
     this.batchSize = options.batchSize ?? 10;
+    this.visibilityTimeoutMs = options.visibilityTimeoutMs ?? 0;
   }
 
-  async send(jobs: T[]): Promise<void> {
+  /** Delays (`delaySeconds`) are not simulated: a local cycle drains queues in pipeline order. */
+  async send(jobs: T[], _options?: { delaySeconds?: number }): Promise<void> {
     for (const job of jobs) {
       this.messages.push({
         messageId: randomUUID(),
         body: JSON.stringify(job),
         receiveCount: 0,
         firstSentAt: Date.now(),
+        visibleAt: 0,
       });
     }
   }
 
   /** Adds a raw body as a producer outside our code could (tests use it for poison messages). */
   sendRaw(body: string): void {
-    this.messages.push({ messageId: randomUUID(), body, receiveCount: 0, firstSentAt: Date.now() });
+    this.messages.push({
+      messageId: randomUUID(),
+      body,
+      receiveCount: 0,
+      firstSentAt: Date.now(),
+      visibleAt: 0,
+    });
   }
 
   get depth(): number {
@@ -63,7 +75,17 @@ export class InProcessQueue<T> implements JobQueue<T> {
     if (!consumer) throw new Error(`queue ${this.name} has no consumer`);
     let succeeded = 0;
     while (this.messages.length > 0) {
-      const batch = this.messages.splice(0, this.batchSize);
+      const now = Date.now();
+      const visible = this.messages
+        .filter((message) => message.visibleAt <= now)
+        .slice(0, this.batchSize);
+      if (visible.length === 0) {
+        const next = Math.min(...this.messages.map((message) => message.visibleAt));
+        await new Promise((resolve) => setTimeout(resolve, next - now));
+        continue;
+      }
+      this.messages = this.messages.filter((message) => !visible.includes(message));
+      const batch = visible;
       for (const message of batch) message.receiveCount += 1;
       let failedIds: Set<string>;
       try {
@@ -85,6 +107,7 @@ export class InProcessQueue<T> implements JobQueue<T> {
             receiveCount: message.receiveCount,
           });
         } else {
+          message.visibleAt = Date.now() + this.visibilityTimeoutMs;
           this.messages.push(message);
         }
       }
