@@ -12,14 +12,16 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = 'test-artifacts/screenshots';
 const WIDTHS = { phone: 390, desktop: 1280 } as const;
 
+// Browser-side code is passed as strings: the project compiles without the DOM library.
+
 /** Screenshots of the page at phone and desktop widths; checks nothing overflows on a phone. */
 async function capture(page: Page, name: string): Promise<void> {
   for (const [device, width] of Object.entries(WIDTHS)) {
     await page.setViewportSize({ width, height: device === 'phone' ? 844 : 900 });
     await page.screenshot({ path: `${SCREENSHOTS}/${name}-${device}.png`, fullPage: true });
     if (device === 'phone') {
-      const overflow = await page.evaluate(
-        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      const overflow = await page.evaluate<number>(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
       );
       expect({ page: name, overflow }).toEqual({ page: name, overflow: 0 });
     }
@@ -158,7 +160,7 @@ describe.skipIf(!existsSync(CHROMIUM))('subscription pages in Chromium', () => {
       `${app.baseUrl}/preferences?token=p.AAAAAAAAAAAAAAAAAAAAAA.1.0.${'A'.repeat(43)}`,
     );
     const heading = await page.getByRole('heading', { level: 1 }).textContent();
-    const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+    const font = await page.evaluate<string>('getComputedStyle(document.body).fontFamily');
     await capture(page, '10-invalid-link');
     await context.close();
 
@@ -176,9 +178,11 @@ describe.skipIf(!existsSync(CHROMIUM))('subscription pages in Chromium', () => {
 
     // Act
     await page.keyboard.press('Tab');
-    const first = await page.evaluate(() => document.activeElement?.textContent ?? '');
+    const first = await page.evaluate<string>("document.activeElement?.textContent ?? ''");
     await page.keyboard.press('Tab');
-    const second = await page.evaluate(() => document.activeElement?.getAttribute('id'));
+    const second = await page.evaluate<string | null>(
+      "document.activeElement?.getAttribute('id') ?? null",
+    );
     await context.close();
 
     // Assess
