@@ -16,6 +16,11 @@ export const lambdaEnvSchema = z.object({
   /** Base of the links in emails, e.g. `https://alerts.example.org` (the HTTP API's domain). */
   PUBLIC_BASE_URL: z.url(),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /**
+   * Emails per second ONE function instance may send: the account's SES rate divided by the
+   * email consumer's maximum concurrency (the stack computes it), so all instances together stay
+   * under the account's rate.
+   */
   SEND_RATE_PER_SECOND: z.coerce.number().positive().max(1000).default(1),
   /** Secrets Manager secret holding `{"current": "…", "previous": "…"}` for link tokens. */
   TOKEN_SECRET_ARN: z.string().min(1),
