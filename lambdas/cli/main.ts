@@ -15,7 +15,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   },
   subscribers: {
     summary:
-      'subscribers <list|show|export|delete> …  look up, export or erase subscribers (addresses masked)',
+      'subscribers <list|show|export|delete|purge-pending> …  look up, export or erase subscribers',
     load: async () => (await import('./commands/subscribers')).run,
   },
   topics: {

@@ -163,6 +163,36 @@ describe('newsalert subscribers', () => {
     expect(cli.err()).toContain('at http://127.0.0.1:9: nothing answers there');
   });
 
+  it('purges addresses that never confirmed, and only those', async () => {
+    // Prepare
+    const stale = buildSubscriber({
+      email: 'stale@mail.example',
+      status: 'pending',
+      createdAt: '2020-01-01T00:00:00.000Z',
+    });
+    const fresh = buildSubscriber({
+      email: 'fresh@mail.example',
+      status: 'pending',
+      createdAt: new Date().toISOString(),
+    });
+    const active = buildSubscriber({
+      email: 'old-active@mail.example',
+      createdAt: '2020-01-01T00:00:00.000Z',
+    });
+    for (const subscriber of [stale, fresh, active]) await subscribers.create(subscriber);
+    const cli = io();
+
+    // Act
+    const code = await run(['purge-pending', '--older-than-days', '7', '--yes'], cli);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(cli.out()).toContain('erased 1 unconfirmed subscriber(s)');
+    expect(await subscribers.findByEmail('stale@mail.example')).toBeUndefined();
+    expect(await subscribers.get(fresh.id)).toBeDefined();
+    expect(await subscribers.get(active.id)).toBeDefined();
+  });
+
   it('masks an address down to its first character and domain', () => {
     // Assess
     expect(maskEmail('ruben@mail.example')).toBe('r***@mail.example');

@@ -14,7 +14,9 @@ import { type CliIo, EXIT } from '../io';
  * - `show` prints one subscriber, address masked unless `--show-emails`;
  * - `export` prints everything stored about one subscriber, as JSON (a data access request);
  * - `delete` erases the personal data; for a suppressed address only its SHA-256 stays, so it is
- *   never mailed again. It asks for `--yes`, because it cannot be undone.
+ *   never mailed again. It asks for `--yes`, because it cannot be undone;
+ * - `purge-pending` erases addresses that never confirmed (their link expired long ago): an
+ *   unconfirmed address is data we were never given permission to keep.
  *
  * The store is DynamoDB Local by default: `DYNAMODB_ENDPOINT` (default `http://127.0.0.1:8000`)
  * and `TABLE_NAME` (default `news-alerts`). `DYNAMODB_ENDPOINT=aws` uses the AWS account and
@@ -26,6 +28,7 @@ const USAGE = `Usage:
   newsalert subscribers show <id|email> [--json] [--show-emails]
   newsalert subscribers export <id|email>
   newsalert subscribers delete <id|email> --yes
+  newsalert subscribers purge-pending [--older-than-days N] --yes   (default 7 days)
 Store: DYNAMODB_ENDPOINT (default http://127.0.0.1:8000; 'aws' for the real service), TABLE_NAME (default news-alerts).
 `;
 
@@ -88,6 +91,7 @@ interface Flags {
   yes: boolean;
   status?: string;
   limit?: number;
+  olderThanDays?: number;
   problem?: string;
 }
 
@@ -98,13 +102,15 @@ function parseFlags(args: string[]): Flags {
     if (arg === '--json') flags.json = true;
     else if (arg === '--show-emails') flags.showEmails = true;
     else if (arg === '--yes') flags.yes = true;
-    else if (arg === '--status' || arg === '--limit') {
+    else if (arg === '--status' || arg === '--limit' || arg === '--older-than-days') {
       const value = args[index + 1];
       index += 1;
       if (value === undefined) flags.problem = `${arg} needs a value`;
       else if (arg === '--status') flags.status = value;
-      else if (/^[1-9]\d{0,6}$/.test(value)) flags.limit = Number(value);
-      else flags.problem = '--limit must be a positive whole number';
+      else if (!/^[1-9]\d{0,6}$/.test(value))
+        flags.problem = `${arg} must be a positive whole number`;
+      else if (arg === '--limit') flags.limit = Number(value);
+      else flags.olderThanDays = Number(value);
     } else if (arg.startsWith('--')) flags.problem = `unknown option ${arg}`;
     else flags.positional.push(arg);
   }
@@ -234,6 +240,30 @@ export async function runSubscribers(
       keepSuppression
         ? `erased ${subscriber.id}; kept only the address hash so the suppressed address is never mailed again\n`
         : `erased ${subscriber.id}\n`,
+    );
+    return EXIT.ok;
+  }
+
+  if (name === 'purge-pending') {
+    if (!flags.yes) {
+      io.stderr(
+        'newsalert subscribers purge-pending: this erases unconfirmed addresses for good; run again with --yes\n',
+      );
+      return EXIT.invalid;
+    }
+    const days = flags.olderThanDays ?? 7;
+    const cutoff = new Date(Date.now() - days * 86_400_000).toISOString();
+    const stale: Subscriber[] = [];
+    for await (const page of subscribers.list()) {
+      for (const subscriber of page) {
+        if (subscriber.status === 'pending' && subscriber.createdAt < cutoff)
+          stale.push(subscriber);
+      }
+    }
+    for (const subscriber of stale)
+      await subscribers.erase(subscriber.id, { keepSuppression: false });
+    io.stdout(
+      `erased ${stale.length} unconfirmed subscriber(s) created before ${cutoff.slice(0, 10)}\n`,
     );
     return EXIT.ok;
   }
