@@ -1,7 +1,7 @@
 import type { SNSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createSubscriberRepository } from '../../lambdas/adapters/dynamodb/subscriber.repository';
-import { createSesEventsHandler } from '../../lambdas/handlers/ses-events.handler';
+import { createSesEventsHandler } from '../../lambdas/app/ses-events';
 import type { SubscriberRepository } from '../../lambdas/use-cases/ports';
 import { buildSubscriber } from '../helpers/factories';
 import { freshTable } from '../helpers/table';
