@@ -1,6 +1,6 @@
 import { createSesEventsHandler } from '../app/ses-events';
 import { loadConfig } from '../shared/config';
-import { createLogger } from '../shared/logger';
+import { createLogger, portLogger } from '../shared/logger';
 import { aws } from './aws-runtime';
 
 const config = loadConfig(['TABLE_NAME']);
@@ -9,5 +9,5 @@ const config = loadConfig(['TABLE_NAME']);
 export const handler = createSesEventsHandler({
   subscribers: aws.subscribers(config.TABLE_NAME),
   clock: () => new Date(),
-  logger: createLogger('ses-events'),
+  logger: portLogger(createLogger('ses-events')),
 });

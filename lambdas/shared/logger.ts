@@ -10,3 +10,23 @@ import { Logger } from '@aws-lambda-powertools/logger';
 export function createLogger(serviceName: string): Logger {
   return new Logger({ serviceName });
 }
+
+/** The small logger shape use cases take, so they don't depend on Powertools. */
+export interface PortLogger {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+/**
+ * A Powertools logger seen through the use cases' logger port.
+ *
+ * @example handle(deps, { logger: portLogger(createLogger('ses-events')) })
+ */
+export function portLogger(logger: Logger): PortLogger {
+  return {
+    info: (message, extra) => logger.info(message, extra ?? {}),
+    warn: (message, extra) => logger.warn(message, extra ?? {}),
+    error: (message, extra) => logger.error(message, extra ?? {}),
+  };
+}
