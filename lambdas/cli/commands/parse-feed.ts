@@ -73,18 +73,18 @@ export async function readFeedFile(path: string): Promise<Uint8Array> {
 function describeOutcome(outcome: Exclude<FetchOutcome, { kind: 'ok' }>, url: string): string {
   switch (outcome.kind) {
     case 'not-modified':
-      return `fetch: ${url} answered 304 Not Modified`;
+      return `${url} answered 304 Not Modified`;
     case 'gone':
-      return `fetch: ${url} is gone (HTTP 410); the feed should be disabled`;
+      return `${url} is gone (HTTP 410); the feed should be disabled`;
     case 'retry-later': {
       const after =
         outcome.retryAfterMs === undefined
           ? ''
           : `; retry after ${Math.ceil(outcome.retryAfterMs / 1000)} s`;
-      return `fetch: ${url} answered HTTP ${outcome.status}${after}`;
+      return `${url} answered HTTP ${outcome.status}${after}`;
     }
     case 'http-error':
-      return `fetch: ${url} answered HTTP ${outcome.status}`;
+      return `${url} answered HTTP ${outcome.status}`;
   }
 }
 

@@ -426,7 +426,9 @@ function createParser(state: ReadState, renamer: ((name: string) => string) | un
     decorateItunes(): void {}
   }
 
-  return new TolerantRssParser({ defaultRSS: 2, xml2js });
+  // Channel fields rss-parser does not copy on its own (RSS 1.0 declares its language in DC).
+  const customFields = { feed: ['dc:language'] };
+  return new TolerantRssParser({ defaultRSS: 2, xml2js, customFields });
 }
 
 interface RssParserOutput {

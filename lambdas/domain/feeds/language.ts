@@ -45,18 +45,28 @@ function countScripts(text: string): ScriptCounts {
   return counts;
 }
 
+// Function words, and the verbs and nouns headlines are made of: headlines drop most function
+// words ("Court upholds sentences of former officials"), so those alone miss too many.
 const ENGLISH_WORDS = new Set(
   (
-    'the of and to in is are was were for on with as by at from that this it its be has have ' +
-    'had will said says after over into new not but an or about against between'
-  ).split(' '),
+    'the of and to in is are was were for on with as by at from that this it its be has have had ' +
+    'will would said says say after over into new not but an or about against between amid ' +
+    'during before under up out more than who what why how when where which their his her they ' +
+    'we our you no yes two three first last year years week day days month people government ' +
+    'president minister ministers prime foreign talks peace deal agreement border court talk ' +
+    'meets meet met sign signs signed holds held calls call warns warned plans plan agree ' +
+    'agrees agreed report reports killed attack attacks army troops war official officials ' +
+    'country countries leader leaders state states talks deal news city region new old next ' +
+    'again still back down off amid upholds sentences former families rights protest protesters ' +
+    'election elections vote votes resume resumes opens open visit visits'
+  ).split(/\s+/),
 );
 
 function looksEnglish(text: string): boolean {
   const words = text.toLowerCase().match(/[a-z']+/g) ?? [];
   if (words.length === 0) return false;
   const hits = words.filter((word) => ENGLISH_WORDS.has(word)).length;
-  // Headlines are terse ("Pashinyan meets Aliyev in Prague"); one function word is enough there.
+  // A headline has few words: one known English word in up to eight is enough there.
   return hits >= 1 && hits / words.length >= (words.length <= 8 ? 0.1 : 0.15);
 }
 

@@ -110,9 +110,8 @@ export function htmlToText(html: string): string {
   return decodeHtmlEntities(parts.join(''));
 }
 
-// C0/C1 controls (tab, newline and carriage return are whitespace, handled below), zero-width
-// characters and lone surrogates never belong in a title.
-// Control and zero-width characters. Lone surrogates are handled by `toWellFormed` (U+FFFD).
+// C0/C1 controls (tab, newline and carriage return are whitespace, handled below) and zero-width
+// characters never belong in a title. Lone surrogates are handled by `toWellFormed` (U+FFFD).
 const INVISIBLE =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u2060\ufeff]/g;

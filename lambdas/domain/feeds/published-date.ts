@@ -105,8 +105,11 @@ function zoneOffset(zone: string | undefined): number | undefined {
   if (zone === undefined || zone === '') return 0;
   const numeric = /^([+-])(\d{1,2}):?(\d{2})?$/.exec(zone);
   if (numeric) {
-    const minutes = Number(numeric[2]) * 60 + Number(numeric[3] ?? 0);
-    return numeric[1] === '-' ? -minutes : minutes;
+    const hours = Number(numeric[2]);
+    const minutes = Number(numeric[3] ?? 0);
+    // Real offsets run from -12:00 to +14:00.
+    if (hours > 14 || minutes > 59) return undefined;
+    return (numeric[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
   }
   return ZONES[zone.toLowerCase()];
 }
@@ -134,10 +137,10 @@ function parseIso(text: string): Date | undefined {
 
 // [weekday,] day month year [hour:minute[:second]] [zone]; tolerant about commas and dots.
 const RFC822 =
-  /^(?:[\p{L}]{2,}\.?,?\s*)?(\d{1,2})[\s-]+([\p{L}]{3,})\.?[\s-]+(\d{2,4}),?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(?:([+-]\d{1,2}:?\d{2}|[a-z]{1,5}))?(?:\s*\(.*\))?$/iu;
+  /^(?:[\p{L}]{2,}\.?(?:,\s*|\s+))?(\d{1,2})[\s-]+([\p{L}]{3,})\.?[\s-]+(\d{2,4}),?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(?:([+-]\d{1,2}:?\d{2}|[a-z]{1,5}))?(?:\s*\(.*\))?$/iu;
 // Month first: "Jan 15, 2024 10:00 GMT" or "Monday, January 15, 2024 10:00:00 +0400".
 const MONTH_FIRST =
-  /^(?:[\p{L}]{2,}\.?,?\s*)?([\p{L}]{3,})\.?\s+(\d{1,2}),?\s+(\d{4}),?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(?:([+-]\d{1,2}:?\d{2}|[a-z]{1,5}))?$/iu;
+  /^(?:[\p{L}]{2,}\.?(?:,\s*|\s+))?([\p{L}]{3,})\.?\s+(\d{1,2}),?\s+(\d{4}),?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(?:([+-]\d{1,2}:?\d{2}|[a-z]{1,5}))?$/iu;
 
 function monthIndex(name: string | undefined): number | undefined {
   return name === undefined ? undefined : MONTHS[name.slice(0, 3).toLowerCase()];

@@ -14,7 +14,12 @@ export const XML_LIMITS = {
   /** A start tag longer than this is dropped whole. */
   maxTagLength: 16_384,
   /** Fixed `&`, `<` and entities; past it the body is garbage, not a feed with a typo. */
-  maxFixes: 100_000,
+  maxFixes: 1_000_000,
+  /**
+   * Comments, processing instructions and doctypes longer than this are dropped: sax fails
+   * past 64 KiB in one of them, and none carries anything a feed reader needs.
+   */
+  maxMarkupLength: 32_768,
 } as const;
 
 export type XmlLimits = { [K in keyof typeof XML_LIMITS]: number };
@@ -42,6 +47,7 @@ interface Counts {
   attributes: number;
   oversizeTags: number;
   tooDeep: number;
+  droppedMarkup: number;
 }
 
 function isXmlCodePoint(code: number): boolean {
@@ -61,23 +67,44 @@ function fixCount(counts: Counts): number {
   return counts.ampersands + counts.unknownEntities + counts.badNumeric + counts.lessThans;
 }
 
+/**
+ * Collects many small strings with bounded overhead: pieces are joined in batches, so a million
+ * fixes cost a few flat strings instead of millions of live slices.
+ */
+class TextBuilder {
+  private readonly chunks: string[] = [];
+  private pieces: string[] = [];
+
+  push(...texts: string[]): void {
+    this.pieces.push(...texts);
+    if (this.pieces.length >= 8192) {
+      this.chunks.push(this.pieces.join(''));
+      this.pieces = [];
+    }
+  }
+
+  toString(): string {
+    return this.chunks.join('') + this.pieces.join('');
+  }
+}
+
 function escapeText(text: string, counts: Counts, limits: XmlLimits): string {
   if (!text.includes('&')) return text;
   // An exec loop, not String#replace with a callback: V8 collects every match of a global
   // replace before the first callback, which on 10 MiB of '&' is gigabytes before we can stop.
-  const parts: string[] = [];
+  const out = new TextBuilder();
   let from = 0;
   SUSPECT_REFERENCE.lastIndex = 0;
   for (let match = SUSPECT_REFERENCE.exec(text); match; match = SUSPECT_REFERENCE.exec(text)) {
     const replacement = fixReference(match, counts);
     if (replacement === undefined) continue;
     if (fixCount(counts) > limits.maxFixes) throw new TooBrokenError();
-    parts.push(text.slice(from, match.index), replacement);
+    out.push(text.slice(from, match.index), replacement);
     from = match.index + match[0].length;
   }
   if (from === 0) return text;
-  parts.push(text.slice(from));
-  return parts.join('');
+  out.push(text.slice(from));
+  return out.toString();
 }
 
 /** The text to put instead of a suspect reference; `undefined` to keep it. */
@@ -229,6 +256,7 @@ function prepare(input: string, limits: XmlLimits): PreparedXml {
     attributes: 0,
     oversizeTags: 0,
     tooDeep: 0,
+    droppedMarkup: 0,
   };
   const repairs: string[] = [];
   const out: string[] = [];
@@ -261,20 +289,28 @@ function prepare(input: string, limits: XmlLimits): PreparedXml {
   };
   const escapeLessThan = (lt: number) => {
     flushText(lt);
-    counts.lessThans++;
+    // A run of '<' that open nothing (hostile input, ASCII art) is escaped in one piece.
+    let end = lt + 1;
+    while (input.charCodeAt(end) === 60 && !/[A-Za-z_:/!?]/.test(input[end + 1] ?? '')) end++;
+    counts.lessThans += end - lt;
     if (fixCount(counts) > limits.maxFixes) throw new TooBrokenError();
-    out.push('&lt;');
-    skipTo(lt + 1);
+    out.push('&lt;'.repeat(end - lt));
+    skipTo(end);
   };
-  /** Copies markup from `lt` through `marker`; false when the body ends first. */
-  const copyThrough = (lt: number, marker: string, searchFrom: number): boolean => {
+  /**
+   * Copies markup from `lt` through `marker` (dropped when too long, or when `keep` is false);
+   * false when the body ends first.
+   */
+  const copyThrough = (lt: number, marker: string, searchFrom: number, keep = true): boolean => {
     flushText(lt);
     const end = input.indexOf(marker, searchFrom);
     if (end === -1) return false;
-    out.push(input.slice(lt, end + marker.length));
+    if (keep && end - lt <= limits.maxMarkupLength) out.push(input.slice(lt, end + marker.length));
+    else counts.droppedMarkup++;
     skipTo(end + marker.length);
     return true;
   };
+  let rootSeen = false;
 
   while (cursor < input.length && !cutShort && !overBudget) {
     const lt = input.indexOf('<', cursor);
@@ -283,7 +319,14 @@ function prepare(input: string, limits: XmlLimits): PreparedXml {
     if (input.startsWith('<!--', lt)) {
       cutShort = !copyThrough(lt, '-->', lt + 4);
     } else if (input.startsWith('<![CDATA[', lt)) {
-      cutShort = !copyThrough(lt, ']]>', lt + 9);
+      // CDATA is text: any length is fine (sax emits it in pieces).
+      flushText(lt);
+      const end = input.indexOf(']]>', lt + 9);
+      if (end === -1) cutShort = true;
+      else {
+        out.push(input.slice(lt, end + 3));
+        skipTo(end + 3);
+      }
     } else if (next === 63 /* ? */) {
       cutShort = !copyThrough(lt, '?>', lt + 2);
     } else if (next === 33 /* ! */ && /^<!DOCTYPE/i.test(input.slice(lt, lt + 9))) {
@@ -291,7 +334,9 @@ function prepare(input: string, limits: XmlLimits): PreparedXml {
       const end = doctypeEnd(input, lt);
       if (end === -1) cutShort = true;
       else {
-        out.push(input.slice(lt, end + 1));
+        // A doctype inside the document is an error to sax; a huge one too. Neither matters.
+        if (!rootSeen && end - lt <= limits.maxMarkupLength) out.push(input.slice(lt, end + 1));
+        else counts.droppedMarkup++;
         skipTo(end + 1);
       }
     } else if (next === 47 /* / */) {
@@ -357,6 +402,7 @@ function prepare(input: string, limits: XmlLimits): PreparedXml {
           textStart = lt;
           break;
         }
+        rootSeen = true;
         if (!selfClosing) stack.push({ name, outputMark: out.length });
         out.push(`<${name}${escapeText(fixAttributes(body, counts), counts, limits)}>`);
       }
@@ -387,6 +433,7 @@ function prepare(input: string, limits: XmlLimits): PreparedXml {
     [counts.autoClosed, 'closed {n} element(s) left open'],
     [counts.oversizeTags, `dropped {n} tag(s) longer than ${limits.maxTagLength} characters`],
     [counts.tooDeep, `dropped {n} tag(s) nested deeper than ${limits.maxDepth}`],
+    [counts.droppedMarkup, 'dropped {n} oversize or misplaced comment(s), doctype(s) or PI(s)'],
   ];
   for (const [count, note] of notes)
     if (count > 0) repairs.push(note.replace('{n}', String(count)));
