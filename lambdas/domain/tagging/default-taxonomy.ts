@@ -35,7 +35,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
         id: 'conflict-process-one-side',
         allOf: [
           ['@armenia-side', '@azerbaijan-side'],
-          ['@peace-agreement', '@delimitation'],
+          ['@peace-agreement', '@delimitation', '@trilateral-statement'],
         ],
         weight: 1.25,
       },
@@ -51,12 +51,17 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
         weight: 1.25,
       },
       {
+        // Armenia's arms and budgets are reported as a response to Azerbaijan even when the
+        // lede does not say so; Azerbaijan's deals with Israel, Türkiye or Pakistan are not
+        // Armenia–Azerbaijan news unless Armenia is named, so that side alone is only a hint.
         id: 'military-balance',
-        allOf: [
-          ['@armenia-side', '@azerbaijan-side'],
-          ['@defence-budget', '@arms', '@arms-deals'],
-        ],
+        allOf: ['@armenia-side', ['@defence-budget', '@arms', '@arms-deals']],
         weight: 1.25,
+      },
+      {
+        id: 'azerbaijan-military',
+        allOf: ['@azerbaijan-side', ['@defence-budget', '@arms', '@arms-deals']],
+        weight: 0.6,
       },
       {
         id: 'turkey-armenia-normalisation',
@@ -77,7 +82,11 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
       name: 'Peace process',
       description: 'Peace treaty, talks, declarations and steps towards normal relations.',
       rules: [
-        { id: 'peace-treaty', anyOf: ['@peace-agreement', '@peace-documents'], weight: 2 },
+        {
+          id: 'peace-treaty',
+          anyOf: ['@peace-agreement', '@peace-documents', '@trilateral-statement'],
+          weight: 2,
+        },
         { id: 'peace-and-treaty', allOf: ['@peace-word', '@agreement-word'], weight: 1.25 },
         {
           id: 'agreement-between-them',
@@ -107,10 +116,16 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
           anyOf: ['@delimitation', '@almaty-declaration', '@tavush-villages'],
           weight: 2,
         },
-        { id: 'border-incident', allOf: ['@border-word', '@hostilities'], weight: 1.25 },
+        {
+          id: 'border-incident',
+          allOf: [['@border-word', '@military-positions'], '@hostilities'],
+          weight: 1.25,
+        },
         {
           id: 'hostilities-between-them',
           allOf: ['@armenia-side', '@azerbaijan-side', ['@hostilities', '@casualties']],
+          // Servicemen handed over are a prisoner story, not a clash.
+          noneOf: ['@handover'],
           fields: ['title', 'summary'],
           weight: 1.25,
         },
@@ -131,6 +146,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
       rules: [
         { id: 'karabakh-refugees', allOf: ['@displacement', '@karabakh-all'], weight: 2 },
         { id: 'great-return', anyOf: ['@great-return'], weight: 2 },
+        { id: 'karabakh-armenians', anyOf: ['@karabakh-armenians'], weight: 1.25 },
         {
           id: 'displaced-armenians',
           allOf: ['@displacement', '@armenia-side'],
@@ -147,6 +163,12 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
       rules: [
         { id: 'karabakh-leaders', anyOf: ['@karabakh-leaders'], weight: 2 },
         { id: 'prisoners', anyOf: ['@prisoners'], weight: 1.25 },
+        {
+          id: 'people-handed-over',
+          allOf: ['@handover', ['@casualties', '@prisoners']],
+          fields: ['title', 'summary'],
+          weight: 1.25,
+        },
         {
           id: 'trial-in-baku',
           allOf: ['@trial', ['@baku', '@karabakh-all', '@armenia-side']],
@@ -179,6 +201,7 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
       rules: [
         { id: 'csto', anyOf: ['@csto'], weight: 2 },
         { id: 'peacekeepers', anyOf: ['@russian-peacekeepers'], weight: 2 },
+        { id: 'russia-brokered', anyOf: ['@trilateral-statement'], weight: 1.25 },
         { id: 'russia', anyOf: ['@russia-side'], weight: 1.25 },
       ],
     },
@@ -206,6 +229,12 @@ export const DEFAULT_TAXONOMY: Taxonomy = {
         {
           id: 'turkey-and-armenia',
           allOf: ['@turkey-side', '@armenia-side'],
+          fields: ['title', 'summary'],
+          weight: 0.6,
+        },
+        {
+          id: 'turkey-and-border',
+          allOf: ['@turkey-side', '@border-word'],
           fields: ['title', 'summary'],
           weight: 0.6,
         },

@@ -22,7 +22,14 @@ export const GROUPS: GazetteerEntry[] = [
     kind: 'group',
     label: 'Azerbaijan: the state, its capital, its people and its officials',
     names: [],
-    includes: ['azerbaijan', 'ilham-aliyev', 'azerbaijani-officials', 'nakhchivan', 'gazakh'],
+    includes: [
+      'azerbaijan',
+      'ilham-aliyev',
+      'azerbaijani-officials',
+      'azerbaijani-agencies',
+      'nakhchivan',
+      'gazakh',
+    ],
   },
   {
     id: 'karabakh-all',
@@ -52,6 +59,7 @@ export const GROUPS: GazetteerEntry[] = [
       'karabakh-wars',
       'great-return',
       'western-azerbaijan',
+      'liberated-territories',
     ],
   },
   {
@@ -190,6 +198,20 @@ export const DECOYS: GazetteerEntry[] = [
       'զենքը վայր դնել',
       'silahı yerə qoy*',
     ],
+  },
+  {
+    id: 'small-arms-fire',
+    kind: 'decoy',
+    label: 'Small-arms fire in border-incident reports (not an arms story)',
+    names: [
+      'small arms',
+      'small-arms fire',
+      'стрелкового оружия',
+      'стрелковое оружие',
+      'atıcı silah*',
+      'հրաձգային զենք*',
+    ],
+    note: 'Defence ministries report shooting "from small arms"; the same words are in hostilities.',
   },
   {
     id: 'south-caucasus-list',
