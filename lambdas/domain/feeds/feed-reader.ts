@@ -496,14 +496,38 @@ function oneLine(error: unknown): string {
 }
 
 /**
- * Reads feed text into a `RawFeed`: `prepareXml` first (well-formed and bounded; its repairs
- * named in `warnings`), then one strict parse. Throws `FeedParseError` `MALFORMED` when that
- * still fails.
+ * Below this many `<` and `=` (elements and attributes, at most), a document is parsed as it is
+ * first: sax and xml2js stay small on it whatever its shape, and well-formed feeds skip the
+ * repair pass. Above it, or when the strict parse fails, `prepareXml` runs first.
+ */
+const DIRECT_PARSE_BUDGET = 100_000;
+
+function withinDirectParseBudget(text: string): boolean {
+  let count = 0;
+  for (const marker of ['<', '=']) {
+    for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + 1)) {
+      if (++count > DIRECT_PARSE_BUDGET) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Reads feed text into a `RawFeed`. A small document is parsed strictly as it is; a large one, or
+ * one sax rejects, goes through `prepareXml` (well-formed and bounded; its repairs named in
+ * `warnings`) and one strict parse. Throws `FeedParseError` `MALFORMED` when that still fails.
  *
  * @example (await readXmlFeed('<rss><channel><item><link>https://a.am/1</link></item></channel></rss>', { format: 'rss', name: 'rss' })).entries[0]?.links
  * // ['https://a.am/1']
  */
 export async function readXmlFeed(text: string, root: FeedRoot): Promise<RawFeed> {
+  if (withinDirectParseBudget(text)) {
+    try {
+      return await parseOnce(text, root);
+    } catch {
+      // Not well-formed: repaired below.
+    }
+  }
   const prepared = prepareXml(text);
   try {
     const feed = await parseOnce(prepared.text, root);
