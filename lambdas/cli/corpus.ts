@@ -61,10 +61,15 @@ interface WorkerReply {
 /** Every regular file under `dir`, sorted, hidden ones skipped. */
 export async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort();
+  return (
+    entries
+      .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
+      // `parentPath` from Node 20.12; `path` before (engines allow 20.11).
+      .map((entry) =>
+        join(entry.parentPath ?? (entry as { path?: string }).path ?? dir, entry.name),
+      )
+      .sort()
+  );
 }
 
 /** One file, as the CLI would read and parse it; never throws. */
