@@ -1,10 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { createSubscriberRepository } from '../../adapters/dynamodb/subscriber.repository';
 import { documentClient } from '../../adapters/dynamodb/table';
 import type { Subscriber } from '../../domain/subscribers/subscriber';
 import type { SubscriberRepository } from '../../use-cases/ports';
 import { type CliIo, EXIT } from '../io';
+import { dynamoTarget, storeProblem, takeStoreFlags } from '../store';
 
 /**
  * `newsalert subscribers list|show|export|delete` — what operators need to answer a question or a
@@ -29,47 +29,28 @@ const USAGE = `Usage:
   newsalert subscribers export <id|email>
   newsalert subscribers delete <id|email> --yes
   newsalert subscribers purge-pending [--older-than-days N] --yes   (default 7 days)
-Store: DYNAMODB_ENDPOINT (default http://127.0.0.1:8000; 'aws' for the real service), TABLE_NAME (default news-alerts).
+Store: DYNAMODB_ENDPOINT (default http://127.0.0.1:8000; 'aws' for the real service), TABLE_NAME (default news-alerts),
+  or --stage NAME for the deployed table news-alerts-NAME (default AWS credentials and region).
 `;
 
 const STATUSES = ['pending', 'active', 'unsubscribed', 'suppressed'] as const;
 
-const envSchema = z.object({
-  DYNAMODB_ENDPOINT: z.string().min(1).default('http://127.0.0.1:8000'),
-  TABLE_NAME: z
-    .string()
-    .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'TABLE_NAME must be a DynamoDB table name')
-    .default('news-alerts'),
-  AWS_REGION: z.string().optional(),
-});
-
 /**
- * The subscriber store the CLI talks to, from the environment.
+ * The subscriber store the CLI talks to, from the environment (and `--stage`); see `../store.ts`.
  *
  * @example subscriberStoreFromEnv({ TABLE_NAME: 'news-alerts-dev' }).describe // 'table news-alerts-dev at http://127.0.0.1:8000'
  */
-export function subscriberStoreFromEnv(env: Record<string, string | undefined>): {
+export function subscriberStoreFromEnv(
+  env: Record<string, string | undefined>,
+  options: { stage?: string } = {},
+): {
   subscribers: SubscriberRepository;
   describe: string;
 } {
-  const config = envSchema.parse({
-    DYNAMODB_ENDPOINT: env.DYNAMODB_ENDPOINT || undefined,
-    TABLE_NAME: env.TABLE_NAME || undefined,
-    AWS_REGION: env.AWS_REGION || undefined,
-  });
-  const useAws = config.DYNAMODB_ENDPOINT === 'aws';
-  const client = useAws
-    ? new DynamoDBClient({})
-    : new DynamoDBClient({
-        endpoint: config.DYNAMODB_ENDPOINT,
-        region: config.AWS_REGION ?? 'local',
-        // DynamoDB Local accepts any credentials; real ones are not needed or wanted here.
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-        maxAttempts: 2,
-      });
+  const target = dynamoTarget(env, options);
   return {
-    subscribers: createSubscriberRepository(documentClient(client), config.TABLE_NAME),
-    describe: `table ${config.TABLE_NAME} at ${useAws ? 'AWS' : config.DYNAMODB_ENDPOINT}`,
+    subscribers: createSubscriberRepository(documentClient(target.client), target.tableName),
+    describe: target.describe,
   };
 }
 
@@ -278,33 +259,25 @@ export async function runSubscribers(
 
 /** @example await run(['list', '--status', 'suppressed'], io) */
 export async function run(args: string[], io: CliIo): Promise<number> {
+  const { rest, stage, problem } = takeStoreFlags(args);
   let store: ReturnType<typeof subscriberStoreFromEnv>;
   try {
-    store = subscriberStoreFromEnv(process.env);
+    if (problem) throw new Error(problem);
+    store = subscriberStoreFromEnv(process.env, { stage });
   } catch (error) {
     const message =
-      error instanceof z.ZodError ? (error.issues[0]?.message ?? 'invalid') : String(error);
+      error instanceof z.ZodError
+        ? (error.issues[0]?.message ?? 'invalid')
+        : error instanceof Error
+          ? error.message
+          : String(error);
     io.stderr(`newsalert subscribers: bad configuration: ${message}\n`);
     return EXIT.invalid;
   }
   try {
-    return await runSubscribers(args, io, store.subscribers);
+    return await runSubscribers(rest, io, store.subscribers);
   } catch (error) {
     io.stderr(`newsalert subscribers: ${storeProblem(error, store.describe)}\n`);
     return EXIT.failure;
   }
-}
-
-function storeProblem(error: unknown, where: string): string {
-  const name = (error as { name?: string } | null)?.name ?? '';
-  const code =
-    (error as { code?: string; cause?: { code?: string } } | null)?.code ??
-    (error as { cause?: { code?: string } } | null)?.cause?.code;
-  if (name === 'ResourceNotFoundException') {
-    return `${where}: the table does not exist (start the local stack with npm start, or set TABLE_NAME)`;
-  }
-  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(String(error))) {
-    return `${where}: nothing answers there (start the local stack with npm start, or set DYNAMODB_ENDPOINT)`;
-  }
-  return `${where}: ${error instanceof Error ? error.message : String(error)}`;
 }
