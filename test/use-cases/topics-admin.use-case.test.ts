@@ -211,12 +211,14 @@ describe('topics admin', () => {
     const whileOff = (await tagger()).tag(article).topics;
     await setTopicEnabled({ topics, clock }, 'russia-csto', true, { by: 'anna' });
     const whenOn = (await tagger()).tag(article).topics;
-    const gate = setTopicEnabled({ topics, clock }, 'relevance', false, anna);
+    const gate = await setTopicEnabled({ topics, clock }, 'relevance', false, anna).catch(
+      (error: unknown) => error,
+    );
 
     // Assess
     expect(whileOff).not.toContain('russia-csto');
     expect(whenOn).toContain('russia-csto');
-    await expect(gate).rejects.toMatchObject({ code: 'GATE_ALWAYS_ON' });
+    expect(gate).toMatchObject({ code: 'GATE_ALWAYS_ON' });
     const history = await topicHistory({ topics }, 'russia-csto');
     expect(history.map((version) => version.enabled)).toEqual([true, false, true]);
   });
