@@ -228,6 +228,8 @@ export class Monitoring extends Construct {
 
   private buildDashboard(props: MonitoringProps, pollFailureRate: MathExpression): Dashboard {
     const dashboard = new Dashboard(this, 'Dashboard', {
+      // "NewsAlerts-prod": the name operators look for in the console.
+      dashboardName: Stack.of(this).stackName,
       defaultInterval: Duration.days(1),
     });
     const sum = (service: string, name: string, label?: string) => {
