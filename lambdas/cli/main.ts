@@ -19,8 +19,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
     load: async () => (await import('./commands/subscribers')).run,
   },
   topics: {
-    summary: 'topics <validate|add|list|show|…> …  manage the topic taxonomy',
+    summary:
+      'topics <list|show|validate|add|update|disable|enable|history|restore|preview> …  manage the topic taxonomy',
     load: async () => (await import('./commands/topics')).run,
+  },
+  feeds: {
+    summary:
+      'feeds <list|add|check|disable|enable|remove> …  manage the feed list and see its health',
+    load: async () => (await import('./commands/feeds')).run,
   },
 };
 
