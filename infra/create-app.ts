@@ -46,7 +46,7 @@ export function createApp(options: CreateAppOptions = {}): { app: App; stack: Ne
   const stack = new NewsAlertsStack(app, `NewsAlerts-${stage}`, {
     config,
     env: stackEnvironment(config, options.env),
-    description: `News Alerts (${stage}): feeds about Armenia–Azerbaijan relations, tagged and emailed`,
+    description: `News Alerts (${stage}): news feeds on Armenia-Azerbaijan relations, tagged and emailed to subscribers`,
     terminationProtection: config.retainData,
   });
   Tags.of(stack).add('project', 'news-alerts');

@@ -57,7 +57,7 @@ export class NewsApi extends Construct {
     const integration = new HttpLambdaIntegration('Handler', props.handler);
 
     this.httpApi = new HttpApi(this, 'HttpApi', {
-      description: 'News Alerts: subscriber pages and the editors’ admin API',
+      description: 'News Alerts: subscriber pages and the editors admin API',
       createDefaultStage: false,
       // A custom domain is the only way in when there is one: links never show the raw endpoint.
       disableExecuteApiEndpoint: Boolean(api.customDomain),

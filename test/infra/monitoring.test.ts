@@ -196,6 +196,7 @@ describe('Monitoring', () => {
 
     // Assess
     expect(dashboards).toHaveLength(1);
+    expect(dashboards[0]?.[1].Properties.DashboardName).toBe('NewsAlerts-dev');
     const body = JSON.stringify(dashboards[0]?.[1].Properties.DashboardBody);
     for (const title of ['Feeds polled and failed', 'Dead-letter queues', 'SES bounce rate'])
       expect(body).toContain(title);

@@ -43,7 +43,51 @@ function functionsByService(template: ReturnType<typeof synthStage>['template'])
   );
 }
 
+/** Every logical id a resource refers to (Ref, Fn::GetAtt, DependsOn). */
+function dependenciesOf(resource: Json): Set<string> {
+  const found = new Set<string>(asList(resource.DependsOn as string | string[]));
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      const id = refId(node);
+      if (id && !id.startsWith('AWS::')) found.add(id);
+      Object.values(node).forEach(visit);
+    }
+  };
+  visit(resource.Properties);
+  return found;
+}
+
 describe('NewsAlerts stack', () => {
+  it.each(['dev', 'prod'] as const)(
+    'has no dependency cycle, which CloudFormation would only refuse at deploy (%s)',
+    (stage) => {
+      // Prepare
+      const template = synthStage(stage).template.toJSON() as { Resources: Record<string, Json> };
+      const graph = new Map(
+        Object.entries(template.Resources).map(([id, resource]) => [id, dependenciesOf(resource)]),
+      );
+
+      // Act
+      const state = new Map<string, 'visiting' | 'done'>();
+      const cycles: string[] = [];
+      const walk = (id: string, path: string[]): void => {
+        if (state.get(id) === 'done') return;
+        if (state.get(id) === 'visiting') {
+          cycles.push([...path, id].join(' -> '));
+          return;
+        }
+        state.set(id, 'visiting');
+        for (const next of graph.get(id) ?? []) if (graph.has(next)) walk(next, [...path, id]);
+        state.set(id, 'done');
+      };
+      for (const id of graph.keys()) walk(id, []);
+
+      // Assess
+      expect(cycles).toEqual([]);
+    },
+  );
+
   describe('functions', () => {
     it('runs every Lambda on a pinned Node 24 runtime on arm64, as an ESM bundle with source maps', () => {
       // Prepare
