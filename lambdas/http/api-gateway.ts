@@ -27,6 +27,7 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): HttpRequest 
       : event.body
     : '';
   const sourceIp = event.requestContext?.http?.sourceIp;
+  const principal = iamPrincipal(event);
   return {
     method: (event.requestContext?.http?.method ?? 'GET').toUpperCase(),
     path,
@@ -34,7 +35,21 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): HttpRequest 
     headers,
     body,
     ...(sourceIp ? { sourceIp } : {}),
+    ...(principal ? { principal } : {}),
   };
+}
+
+/**
+ * The IAM caller API Gateway verified (routes with the IAM authoriser carry
+ * `requestContext.authorizer.iam`). Only the request context is trusted, never a header.
+ */
+function iamPrincipal(event: APIGatewayProxyEventV2): HttpRequest['principal'] {
+  const context = event.requestContext as { authorizer?: { iam?: Record<string, unknown> } };
+  const iam = context?.authorizer?.iam;
+  const arn = typeof iam?.userArn === 'string' ? iam.userArn : undefined;
+  if (!arn) return undefined;
+  const accountId = typeof iam?.accountId === 'string' ? iam.accountId : undefined;
+  return { kind: 'iam', arn, ...(accountId ? { accountId } : {}) };
 }
 
 /**

@@ -17,6 +17,12 @@ export interface HttpRequest {
   body: string;
   /** The client's address as the edge saw it; used only hashed, for rate limits. */
   sourceIp?: string;
+  /**
+   * Who signed the request, when the edge verified a signature: API Gateway's IAM authoriser
+   * (SigV4) puts the caller in the request context and the adapter copies it here. Absent for
+   * unsigned requests and locally.
+   */
+  principal?: { kind: 'iam'; arn: string; accountId?: string };
 }
 
 export interface HttpResponse {

@@ -25,6 +25,7 @@ import { buildRawMessage } from '../domain/alerts/mime';
 import { parseFeed } from '../domain/feeds/parse-feed';
 import { createSubscriberLinks } from '../domain/subscribers/links';
 import { tokenize } from '../domain/tagging';
+import { bearerTokenAuthorizer, registerAdminRoutes } from '../http/admin-routes';
 import { createRouter, type Router } from '../http/router';
 import { registerSubscriptionRoutes } from '../http/subscription-routes';
 import type { Clock, EmailJob, Mailer, MatchJob, PollJob } from '../use-cases/ports';
@@ -34,6 +35,7 @@ import {
   createTopicCatalogue,
   seedDefaultTaxonomy,
 } from '../use-cases/taxonomy.use-case';
+import { feedIdFor } from './seed';
 
 export interface LocalAppOptions {
   dynamoEndpoint: string;
@@ -57,6 +59,8 @@ export interface LocalAppOptions {
   visibilityTimeoutMs?: number;
   /** Each sent message's raw MIME is also written here (the local SES inbox drops custom headers). */
   outboxDir?: string;
+  /** The bearer token of the admin routes (`/admin/…`); without it every admin request is refused. */
+  adminToken?: string;
 }
 
 /** What one cycle (or the whole run) did: the demo's closing JSON line is made of these. */
@@ -227,7 +231,9 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     observer,
   });
 
-  const router = createRouter();
+  const router = createRouter(
+    options.adminToken ? { authorizeAdmin: bearerTokenAuthorizer(options.adminToken) } : {},
+  );
   registerSubscriptionRoutes(router, {
     subscribers,
     rateLimits: createRateLimitRepository(db, options.tableName),
@@ -236,6 +242,15 @@ export async function createLocalApp(options: LocalAppOptions): Promise<LocalApp
     topics: catalogue.choices,
     from: options.sender,
     clock,
+  });
+  registerAdminRoutes(router, {
+    topics,
+    articles,
+    feeds,
+    fetcher: createGuardedFetcher({ allowPrivateNetworks: options.allowPrivateNetworks }),
+    parse: parseFeed,
+    clock,
+    feedId: feedIdFor,
   });
 
   const totals = emptyTotals();

@@ -83,6 +83,7 @@ async function main(argv: string[]): Promise<number> {
       sender: SENDER,
       allowPrivateNetworks: values.demo,
       outboxDir: join(dataDir, 'outbox'),
+      adminToken: adminToken(dataDir),
     });
     const http = await startHttpServer({ port: httpPort, host: '127.0.0.1', router: app.router });
     stops.push(() => http.close());
@@ -100,6 +101,10 @@ async function main(argv: string[]): Promise<number> {
     say(`  SES inbox:       ${ses.inboxUrl}`);
     say(`  Raw emails:      ${join(dataDir, 'outbox')}`);
     say(`  Subscribe page:  ${http.baseUrl}/subscribe`);
+    say(
+      `  Admin API:       ${http.baseUrl}/admin/topics  (header Authorization: Bearer ${adminToken(dataDir)})`,
+    );
+    say(`  Editors' CLI:    DYNAMODB_ENDPOINT=${dynamo.endpoint} npx newsalert topics list`);
 
     if (values.once) {
       const totals = await app.runCycle();
@@ -165,6 +170,18 @@ function tokenSecrets(dataDir: string): string[] {
     previous?: string;
   };
   return previous ? [current, previous] : [current];
+}
+
+/**
+ * The local admin API's bearer token, generated once and kept with the data (like the link-token
+ * secrets), so scripts and the editor's shell keep working across restarts.
+ */
+function adminToken(dataDir: string): string {
+  const file = join(dataDir, 'admin-token');
+  if (!existsSync(file)) {
+    writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
 }
 
 /** The demo: sample feeds served on loopback, and one subscriber to every topic. */
