@@ -71,6 +71,12 @@ export const stageConfigSchema = z
         .default('bounce'),
       /** The account's SES maximum send rate (SES console › Account dashboard). Sandbox: 1. */
       sendRatePerSecond: z.number().positive().max(1000).default(1),
+      /**
+       * The account is still in the SES sandbox: SES then also checks `ses:SendRawEmail` against
+       * each (verified) recipient identity, so sending is allowed on this account's identities.
+       * Set false once production access is granted.
+       */
+      sandbox: z.boolean().default(false),
       /** Also route delivery events to the ses-events Lambda (one invocation per email). */
       publishDeliveryEvents: z.boolean().default(false),
     }),

@@ -38,6 +38,7 @@ export class EmailSending extends Construct implements EmailSender {
   readonly configurationSetName: string;
   readonly configurationSetArn: string;
   readonly identityArns: string[];
+  readonly recipientIdentityArns: string[];
   /** Bounce and complaint (and, if enabled, delivery) events from SES. */
   readonly eventsTopic: Topic;
 
@@ -76,6 +77,8 @@ export class EmailSending extends Construct implements EmailSender {
     const identityArn = (name: string) =>
       stack.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
     this.identityArns = [identityArn(email.domain), identityArn(email.senderAddress)];
+    // In the sandbox SES authorises the send against each recipient's (verified) identity too.
+    this.recipientIdentityArns = email.sandbox ? [identityArn('*')] : [];
 
     if (email.manageIdentity) {
       const mailFromDomain = `${email.mailFromSubdomain}.${email.domain}`;

@@ -42,6 +42,8 @@ export interface EmailSender {
   readonly configurationSetName: string;
   /** The SES identities `ses:SendRawEmail` is allowed on (domain, and the address itself). */
   readonly identityArns: string[];
+  /** In the SES sandbox only: the verified recipient identities SES also authorises against. */
+  readonly recipientIdentityArns: string[];
   readonly configurationSetArn: string;
 }
 
@@ -148,10 +150,20 @@ export class NewsFunction extends NodejsFunction {
     this.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendRawEmail'],
-        resources: [...sending.identityArns, sending.configurationSetArn],
+        resources: [
+          ...sending.identityArns,
+          sending.configurationSetArn,
+          ...sending.recipientIdentityArns,
+        ],
         conditions: { StringEquals: { 'ses:FromAddress': sending.senderAddress } },
       }),
     );
+    for (const recipients of sending.recipientIdentityArns)
+      acknowledgeNag(
+        this.role ?? this,
+        iamWildcardResource(this, recipients),
+        'SES sandbox only (email.sandbox): SES checks the send against each recipient identity, which must be a verified identity of this account; still only ses:SendRawEmail from the configured sender.',
+      );
     return this;
   }
 

@@ -455,10 +455,29 @@ describe('NewsAlerts stack', () => {
         'http-api',
         'send-email',
       ]);
-      for (const { statement } of senders)
+      for (const { statement } of senders) {
         expect(statement.Condition).toEqual({
           StringEquals: { 'ses:FromAddress': 'news@alerts.example.org' },
         });
+        expect(JSON.stringify(statement.Resource)).not.toContain('*');
+      }
+    });
+
+    it('in the SES sandbox, also lets them send to this account’s verified identities', () => {
+      // Prepare
+      const { template, config } = synthStage('dev');
+
+      // Act
+      const resources = resourcesOf(template, 'AWS::IAM::Policy').flatMap(([, policy]) =>
+        statementsOf(policy.Properties.PolicyDocument)
+          .filter((statement) => asList(statement.Action as string[]).includes('ses:SendRawEmail'))
+          .map((statement) => JSON.stringify(statement.Resource)),
+      );
+
+      // Assess
+      expect(config.email.sandbox).toBe(true);
+      expect(resources).toHaveLength(2);
+      for (const resource of resources) expect(resource).toContain(':identity/*');
     });
   });
 
