@@ -56,6 +56,8 @@ export class NewsAlertsStack extends Stack {
 
     // ── Data: the one table of lambdas/adapters/dynamodb/table.ts ──
     const table = new Table(this, 'Table', {
+      // A known name, so `newsalert … --stage <stage>` finds the table with the operator's credentials.
+      tableName: `news-alerts-${config.stage}`,
       partitionKey: { name: 'pk', type: AttributeType.STRING },
       sortKey: { name: 'sk', type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
