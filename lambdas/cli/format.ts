@@ -1,3 +1,5 @@
+import { userInfo } from 'node:os';
+
 /**
  * Small formatting helpers for the editors' commands: aligned tables, dates people read,
  * relative times and counts with thousands separators.
@@ -68,7 +70,7 @@ export function relative(iso: string | undefined, now: Date): string {
         : minutes < 36 * 60
           ? `${Math.round(minutes / 60)} h`
           : `${Math.round(minutes / 1440)} d`;
-  if (size === 'now') return 'now';
+  if (size === 'now') return 'just now';
   return ms < 0 ? `${size} ago` : `in ${size}`;
 }
 
@@ -90,7 +92,18 @@ export function plural(value: number, noun: string, nouns = `${noun}s`): string 
   return `${count(value)} ${value === 1 ? noun : nouns}`;
 }
 
-/** The editor's name for the record: `--by`, else the login name. */
+/**
+ * The editor's name for the record when `--by` is not given: `NEWSALERT_EDITOR`, else the login.
+ *
+ * @example defaultEditor({ USER: 'anna' }) // 'anna'
+ */
 export function defaultEditor(env: Record<string, string | undefined>): string {
-  return env.NEWSALERT_EDITOR || env.USER || env.USERNAME || env.LOGNAME || 'unknown editor';
+  const login = env.USER || env.USERNAME || env.LOGNAME;
+  if (env.NEWSALERT_EDITOR || login) return (env.NEWSALERT_EDITOR || login) as string;
+  try {
+    return userInfo().username || 'unknown editor';
+  } catch {
+    // Some containers run under a uid with no name.
+    return 'unknown editor';
+  }
 }

@@ -46,6 +46,8 @@ export async function main(args: string[], io: CliIo = processIo): Promise<numbe
     io.stdout(usage());
     return name ? EXIT.ok : EXIT.invalid;
   }
+  // On Node 20 the AWS SDK warns about its support window on the first client; noise for editors.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const command = COMMANDS[name];
   if (!command) {
     io.stderr(`newsalert: unknown command '${name}'\n${usage()}`);

@@ -104,7 +104,11 @@ async function main(argv: string[]): Promise<number> {
     say(
       `  Admin API:       ${http.baseUrl}/admin/topics  (header Authorization: Bearer ${adminToken(dataDir)})`,
     );
-    say(`  Editors' CLI:    DYNAMODB_ENDPOINT=${dynamo.endpoint} npx newsalert topics list`);
+    if (!values.once) {
+      // The CLI looks on port 8000 by default; any other port has to be named.
+      const endpoint = dynamo.port === 8000 ? '' : `DYNAMODB_ENDPOINT=${dynamo.endpoint} `;
+      say(`  Editors' CLI:    ${endpoint}npx newsalert topics list   (in another terminal)`);
+    }
 
     if (values.once) {
       const totals = await app.runCycle();
