@@ -3,6 +3,7 @@ import { FeedParseError } from './feed-parse-error';
 import type { FeedFormat } from './model';
 import type { FeedRoot } from './sniff';
 import { prepareXml } from './xml-repair';
+import { readXmlTree } from './xml-tree';
 
 /**
  * The XML stage: feed text → `RawFeed`, still un-normalised (HTML kept, dates as written).
@@ -15,6 +16,8 @@ import { prepareXml } from './xml-repair';
  *   (≈14 s for 400 KB, synchronous, so no timer can stop it), and one bad field (an Atom date
  *   "yesterday", a `<link>` without `href`) throws and loses the whole feed. Ours read each
  *   field on its own, never build a snippet, and isolate each item;
+ * - its speed: plain well-formed XML is read by `readXmlTree` into the very tree xml2js would
+ *   build (proven against xml2js in tests), and everything else still goes to xml2js/sax;
  * - its strictness: XML that sax would reject (a bare `&`, an unknown entity, a cut body) is
  *   repaired first, in one linear pass that also bounds depth and size (see `prepareXml`);
  *   `<rss>` without a version is RSS 2.0.
@@ -297,11 +300,35 @@ function readAtomEntry(entry: unknown, position: number): RawEntry {
 /** What rss-parser's Parser has, including the internals we override (see lib/parser.js). */
 interface RssParserInternals {
   parseString(xml: string): Promise<unknown>;
+  /** The xml2js parser rss-parser hands the text to (only `parseString` with a callback). */
+  xmlParser: XmlParser;
   buildRSS0_9(xmlObj: XmlNode): unknown;
   buildRSS1(xmlObj: XmlNode): unknown;
   buildRSS2(xmlObj: XmlNode): unknown;
 }
 type RssParserClass = new (options: object) => RssParserInternals;
+type XmlParser = {
+  parseString(xml: string, callback: (error: unknown, result?: unknown) => void): unknown;
+};
+
+/**
+ * Puts `readXmlTree` in front of xml2js: plain well-formed XML (nearly every feed) gets the same
+ * tree without sax's per-character cost; whatever the fast reader is not sure of goes to xml2js
+ * as before, so rss-parser sees the very tree it would have built either way.
+ */
+function withFastPath(
+  xmlParser: XmlParser,
+  renamer: ((name: string) => string) | undefined,
+): XmlParser {
+  return {
+    parseString(xml, callback) {
+      const tree = readXmlTree(xml, renamer);
+      if (tree === undefined) return xmlParser.parseString(xml, callback);
+      callback(null, tree);
+      return undefined;
+    },
+  };
+}
 
 // Namespaces whose elements we read, and the prefix the readers above expect for them.
 const CANONICAL_PREFIX: Record<string, string> = {
@@ -428,7 +455,9 @@ function createParser(state: ReadState, renamer: ((name: string) => string) | un
 
   // Channel fields rss-parser does not copy on its own (RSS 1.0 declares its language in DC).
   const customFields = { feed: ['dc:language'] };
-  return new TolerantRssParser({ defaultRSS: 2, xml2js, customFields });
+  const parser = new TolerantRssParser({ defaultRSS: 2, xml2js, customFields });
+  parser.xmlParser = withFastPath(parser.xmlParser, renamer);
+  return parser;
 }
 
 interface RssParserOutput {

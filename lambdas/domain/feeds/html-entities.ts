@@ -105,3 +105,8 @@ export function decodeHtmlEntities(text: string): string {
 export function isKnownEntityName(name: string): boolean {
   return NAMED_ENTITIES.has(name) || NAMED_ENTITIES.has(name.toLowerCase());
 }
+
+/** The character a named reference stands for, matched case-sensitively; `undefined` if unknown. */
+export function namedEntity(name: string): string | undefined {
+  return NAMED_ENTITIES.get(name);
+}
