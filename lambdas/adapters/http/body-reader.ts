@@ -1,4 +1,4 @@
-import { type Readable, Transform, type TransformCallback, Writable } from 'node:stream';
+import { finished, type Readable, Transform, type TransformCallback, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { FetchError } from './fetch-error';
@@ -140,8 +140,9 @@ export async function readBody(
   contentEncoding: string | undefined,
   maxBytes: number,
 ): Promise<Uint8Array> {
-  const wire = new ByteLimit(maxBytes, 'body');
   const codings = contentCodings(contentEncoding);
+  if (codings.length === 0) return await readIdentity(source, maxBytes);
+  const wire = new ByteLimit(maxBytes, 'body');
   const decodeSteps = [...codings].reverse().flatMap((coding) => {
     const decoder = decoderFor(coding);
     return [decoder, new ByteLimit(maxBytes, `body after ${coding} decompression`)];
@@ -182,15 +183,46 @@ export async function readBody(
         { cause: error },
       );
     }
-    throw new FetchError(
-      'NETWORK',
-      `connection failed while reading the body: ${errorText(error)}`,
-      {
-        cause: error,
-      },
-    );
+    throw sourceFailure(error);
   }
-  // A plain Uint8Array of its own, not a view into Node's shared Buffer pool.
+  return joined(chunks, total);
+}
+
+/**
+ * The body as it came (no Content-Encoding): the chunks are collected straight off the source,
+ * with no stream stages in between, and the same cap — passing it destroys the source (and the
+ * socket) at once, as the pipeline does for encoded bodies.
+ */
+function readIdentity(source: Readable, maxBytes: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > maxBytes) source.destroy(tooLarge(maxBytes, 'body'));
+      else chunks.push(chunk);
+    };
+    source.on('data', onData);
+    finished(source, (error) => {
+      source.off('data', onData);
+      if (!error) resolve(joined(chunks, total));
+      else reject(error instanceof FetchError ? error : sourceFailure(error));
+    });
+  });
+}
+
+function sourceFailure(error: unknown): FetchError {
+  return new FetchError(
+    'NETWORK',
+    `connection failed while reading the body: ${errorText(error)}`,
+    {
+      cause: error,
+    },
+  );
+}
+
+/** A plain Uint8Array of its own, not a view into Node's shared Buffer pool. */
+function joined(chunks: Buffer[], total: number): Uint8Array {
   const body = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {

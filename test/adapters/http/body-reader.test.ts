@@ -69,6 +69,46 @@ describe('readBody', () => {
     expect(error.message).toBe('fetch: body exceeds 102400 bytes; aborted');
   });
 
+  it('stops pulling an unencoded body at the cap and destroys its source', async () => {
+    const { stream, pulled } = lazyRepeat(Buffer.alloc(16 * 1024, 'x'), 1000);
+
+    const error = await failure(readBody(stream, 'identity', 100 * 1024));
+
+    expect(error.code).toBe('BODY_TOO_LARGE');
+    expect(stream.destroyed).toBe(true);
+    expect(pulled()).toBeLessThan(12);
+  });
+
+  it.each([undefined, 'gzip'])(
+    'passes on the FetchError a source was destroyed with (a timeout), encoding %s',
+    async (encoding) => {
+      const source = new Readable({
+        read() {
+          this.destroy(new FetchError('TIMEOUT', 'took longer than 300 ms; aborted'));
+        },
+      });
+
+      const error = await failure(readBody(source, encoding, 1000));
+
+      expect(error.code).toBe('TIMEOUT');
+    },
+  );
+
+  it('returns a plain Uint8Array of its own, never a view into a shared buffer', async () => {
+    const pooled = Buffer.from('<rss>hello</rss>');
+
+    const body = await readBody(
+      Readable.from([pooled.subarray(0, 5), pooled.subarray(5)]),
+      undefined,
+      100,
+    );
+
+    expect(Buffer.from(body).toString()).toBe('<rss>hello</rss>');
+    expect(Object.getPrototypeOf(body)).toBe(Uint8Array.prototype);
+    expect(body.byteOffset).toBe(0);
+    expect(body.buffer.byteLength).toBe(body.length);
+  });
+
   it('returns a body exactly at the cap', async () => {
     const body = await readBody(Readable.from([Buffer.alloc(1000, 'x')]), undefined, 1000);
 
@@ -84,18 +124,21 @@ describe('readBody', () => {
     expect(error.code).toBe('DECOMPRESSION');
   });
 
-  it('reports a source failure as NETWORK, even behind a decoder', async () => {
-    const source = new Readable({
-      read() {
-        this.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
-      },
-    });
+  it.each([undefined, 'gzip'])(
+    'reports a source failure as NETWORK, with or without a decoder (encoding %s)',
+    async (encoding) => {
+      const source = new Readable({
+        read() {
+          this.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+        },
+      });
 
-    const error = await failure(readBody(source, 'gzip', 1000));
+      const error = await failure(readBody(source, encoding, 1000));
 
-    expect(error.code).toBe('NETWORK');
-    expect(error.message).toContain('ECONNRESET');
-  });
+      expect(error.code).toBe('NETWORK');
+      expect(error.message).toContain('ECONNRESET');
+    },
+  );
 });
 
 describe('contentCodings', () => {
