@@ -22,6 +22,7 @@ import {
   type PipelineObserver,
 } from '../app/pipeline';
 import { buildRawMessage } from '../domain/alerts/mime';
+import { feedIdFor } from '../domain/feeds/feed-state';
 import { parseFeed } from '../domain/feeds/parse-feed';
 import { createSubscriberLinks } from '../domain/subscribers/links';
 import { tokenize } from '../domain/tagging';
@@ -35,7 +36,6 @@ import {
   createTopicCatalogue,
   seedDefaultTaxonomy,
 } from '../use-cases/taxonomy.use-case';
-import { feedIdFor } from './seed';
 
 export interface LocalAppOptions {
   dynamoEndpoint: string;

@@ -1,13 +1,7 @@
-import { createHash } from 'node:crypto';
 import { FeedExistsError } from '../adapters/dynamodb/feed.repository';
 import type { FeedSeed } from '../domain/feeds/default-feeds';
-import { initialPollState } from '../domain/feeds/feed-state';
+import { feedIdFor, initialPollState } from '../domain/feeds/feed-state';
 import type { FeedRepository } from '../use-cases/ports';
-
-/** A feed's stable id: a short hash of the URL it was added with. */
-export function feedIdFor(url: string): string {
-  return createHash('sha256').update(url).digest('hex').slice(0, 16);
-}
 
 /**
  * Adds the seed feeds that are not in the store yet; feeds already there keep their state.

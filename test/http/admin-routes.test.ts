@@ -5,8 +5,9 @@ import { createArticleRepository } from '../../lambdas/adapters/dynamodb/article
 import { createFeedRepository } from '../../lambdas/adapters/dynamodb/feed.repository';
 import { createTopicRepository } from '../../lambdas/adapters/dynamodb/topic.repository';
 import { createGuardedFetcher } from '../../lambdas/adapters/http/guarded-fetcher';
+import { createHttpApiHandler } from '../../lambdas/app/http-api';
+import { feedIdFor } from '../../lambdas/domain/feeds/feed-state';
 import { parseFeed } from '../../lambdas/domain/feeds/parse-feed';
-import { createHttpApiHandler } from '../../lambdas/handlers/http-api.handler';
 import {
   type AdminRouteDeps,
   bearerTokenAuthorizer,
@@ -17,7 +18,6 @@ import type { HttpRequest } from '../../lambdas/http/http-types';
 import { createRouter, type Router } from '../../lambdas/http/router';
 import { type FeedServer, startFeedServer } from '../../lambdas/local/feed-server';
 import { createLocalApp } from '../../lambdas/local/local-app';
-import { feedIdFor } from '../../lambdas/local/seed';
 import { seedDefaultTaxonomy } from '../../lambdas/use-cases/taxonomy.use-case';
 import { uniqueTableName } from '../helpers/dynamodb';
 import { buildFeed, buildStoredArticle } from '../helpers/factories';

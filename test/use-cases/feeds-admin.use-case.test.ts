@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFeedRepository } from '../../lambdas/adapters/dynamodb/feed.repository';
 import { createGuardedFetcher } from '../../lambdas/adapters/http/guarded-fetcher';
+import { feedIdFor } from '../../lambdas/domain/feeds/feed-state';
 import { parseFeed } from '../../lambdas/domain/feeds/parse-feed';
 import { type FeedServer, startFeedServer } from '../../lambdas/local/feed-server';
-import { feedIdFor } from '../../lambdas/local/seed';
 import {
   checkFeeds,
   type FeedsAdminDeps,

@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util';
 import { createGuardedFetcher } from '../../adapters/http/guarded-fetcher';
 import type { FeedHealth, FeedStatus } from '../../domain/feeds/feed-health';
 import type { Feed } from '../../domain/feeds/feed-state';
+import { feedIdFor } from '../../domain/feeds/feed-state';
 import { parseFeed } from '../../domain/feeds/parse-feed';
-import { feedIdFor } from '../../local/seed';
 import type { NewsAlertError } from '../../shared/errors';
 import {
   checkFeeds,

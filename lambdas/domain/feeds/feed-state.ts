@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * A feed we poll, and what we remember about polling it. Pure data and pure transitions: the
  * repository stores it, `pollFeed` decides the next state from one fetch outcome.
@@ -45,6 +47,15 @@ export const BACKOFF = {
   /** Jitter spreads feeds that failed together so they don't retry together. */
   jitter: 0.2,
 } as const;
+
+/**
+ * A feed's stable id: a short hash of the URL it was added with (kept when a 301 moves the feed).
+ *
+ * @example feedIdFor('https://oc-media.org/feed/') // 16 hex characters
+ */
+export function feedIdFor(url: string): string {
+  return createHash('sha256').update(url).digest('hex').slice(0, 16);
+}
 
 /** The state of a feed that has never been polled: due now. */
 export function initialPollState(now: Date): FeedPollState {

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { createHttpApiHandler } from '../../lambdas/handlers/http-api.handler';
+import { createHttpApiHandler } from '../../lambdas/app/http-api';
 import { createRouter } from '../../lambdas/http/router';
 import { registerSubscriptionRoutes } from '../../lambdas/http/subscription-routes';
 import { buildSubscriber } from '../helpers/factories';
