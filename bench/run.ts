@@ -8,7 +8,7 @@
 import type { BenchLine } from './bench-line';
 import { printLines } from './bench-line';
 
-process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const GROUPS: Record<string, () => Promise<BenchLine[]>> = {
   ingest: async () => (await import('./ingest.bench')).runIngestBench(),

@@ -28,7 +28,7 @@ const USAGE = `Usage: npm start -- [--demo] [--once] [--interval SECONDS] [--htt
 
 async function main(argv: string[]): Promise<number> {
   // Local mode runs on the developer's Node (20 here); the SDK's notice about Node 20 support is noise.
-  process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= '1';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { values } = parseArgs({
     args: argv,
     options: {
