@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decodeFeedBytes,
@@ -145,6 +146,39 @@ describe('decodeFeedBytes', () => {
 
     // Assess
     expect(text).toBe('<rss>ok \ufffd\ufffd( ');
+  });
+
+  it('reads UTF-8 exactly as TextDecoder does, valid or not, BOMs and all', () => {
+    // Pieces of valid and invalid UTF-8: BOM, ASCII, Cyrillic, Armenian, euro, emoji, an encoded
+    // surrogate, an overlong, lone continuation and lead bytes, a cut sequence, out of range.
+    const pieces = [
+      [0xef, 0xbb, 0xbf],
+      [0x41],
+      [0x3c],
+      [0xd0, 0x96],
+      [0xd5, 0xa1],
+      [0xe2, 0x82, 0xac],
+      [0xf0, 0x9f, 0x98, 0x80],
+      [0xed, 0xa0, 0x80],
+      [0xc0, 0xaf],
+      [0x80],
+      [0xff],
+      [0xe2, 0x82],
+      [0xf4, 0x90, 0x80, 0x80],
+    ];
+    const reference = (bytes: Uint8Array): string => {
+      const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+      const text = new TextDecoder('utf-8').decode(bom ? bytes.subarray(3) : bytes);
+      return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (chosen) => {
+        const bytes = Uint8Array.from(chosen.flat());
+        expect(decodeFeedBytes(bytes, 'text/xml; charset=utf-8')).toBe(reference(bytes));
+        expect(decodeFeedBytes(bytes)).toBe(reference(bytes));
+      }),
+      { numRuns: 5_000 },
+    );
   });
 
   it('decodes UTF-32 with a BOM, which TextDecoder does not know', () => {
