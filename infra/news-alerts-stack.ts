@@ -89,7 +89,7 @@ export class NewsAlertsStack extends Stack {
     acknowledgeNag(
       tokenSecret,
       'AwsSolutions-SMG4',
-      'Rotated by hand (infra/RUNBOOK.md, "Rotating the token secret"): current moves to previous so links already emailed keep working; a rotation Lambda would need the same two-slot logic and is not worth it for a key that only signs links.',
+      'Rotated by hand (README.md, "Rotating the token secret"): current moves to previous so links already emailed keep working; a rotation Lambda would need the same two-slot logic and is not worth it for a key that only signs links.',
     );
 
     const email = new EmailSending(this, 'Email', {

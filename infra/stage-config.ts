@@ -34,7 +34,7 @@ const LOG_RETENTION_DAYS = [
 
 /**
  * Everything that differs between two deployments of the stack. Read from
- * `infra/stages/<stage>.json`; see `infra/RUNBOOK.md` for each field.
+ * `infra/stages/<stage>.json`; see README.md, "Stage configuration", for each field.
  */
 export const stageConfigSchema = z
   .object({

@@ -118,7 +118,7 @@ export class Monitoring extends Construct {
       const created = new Alarm(this, alarmId, {
         ...options,
         alarmName: `${stackName}-${slug}`,
-        alarmDescription: `${options.alarmDescription} Runbook: infra/RUNBOOK.md, "Alarms" › ${slug}.`,
+        alarmDescription: `${options.alarmDescription} Runbook: README.md, "Alarms: what each means and what to do" › ${slug}.`,
       });
       created.addAlarmAction(action);
       created.addOkAction(action);
@@ -244,7 +244,7 @@ export class Monitoring extends Construct {
         markdown: [
           '# News Alerts',
           'Top: is news flowing (polls → articles → emails)? Middle: are queues draining and functions healthy? Bottom: is SES reputation safe?',
-          'Each alarm is explained in infra/RUNBOOK.md, section "Alarms".',
+          'Each alarm is explained in README.md, section "Alarms: what each means and what to do".',
         ].join('\n\n'),
         width: 24,
         height: 3,
