@@ -76,6 +76,23 @@ export class InvalidLinkError extends NewsAlertError {
  * @example canonicalUrl('../news/2', 'https://example.com/feeds/rss.xml') // 'https://example.com/news/2'
  */
 export function canonicalUrl(link: string, base?: string): string {
+  return resolveLink(link, base).canonical;
+}
+
+/** A link resolved against its base, as given (`href`) and in canonical form. */
+export interface ResolvedLink {
+  href: string;
+  canonical: string;
+}
+
+/**
+ * `canonicalUrl`, with the resolved link as given (`new URL(link, base).href`, whitespace
+ * removed) from the same parse. Throws `InvalidLinkError` as `canonicalUrl` does.
+ *
+ * @example resolveLink('/news/1?utm_source=rss', 'https://www.example.com/feed')
+ * // { href: 'https://www.example.com/news/1?utm_source=rss', canonical: 'https://example.com/news/1' }
+ */
+export function resolveLink(link: string, base?: string): ResolvedLink {
   // Feeds wrap long links over lines; whitespace is never part of a URL.
   const compact = link.replace(/\s+/g, '');
   let url: URL;
@@ -88,20 +105,27 @@ export function canonicalUrl(link: string, base?: string): string {
     throw new InvalidLinkError(`not a web link: "${compact.slice(0, 200)}"`);
   }
   if (url.hostname === '') throw new InvalidLinkError(`no host: "${compact.slice(0, 200)}"`);
-  url.username = '';
-  url.password = '';
-  url.hostname = url.hostname.replace(/\.$/, '').replace(/^www\./, '');
+  const href = url.href;
+  // Each URL setter re-serialises the whole URL: only the ones that change anything run.
+  if (url.username !== '') url.username = '';
+  if (url.password !== '') url.password = '';
+  const hostname = url.hostname.replace(/\.$/, '').replace(/^www\./, '');
+  if (hostname !== url.hostname) url.hostname = hostname;
 
-  const kept = [...url.searchParams].filter(([name, value]) => !isTracking(name, value));
-  kept.sort(([nameA, valueA], [nameB, valueB]) =>
-    nameA === nameB ? compare(valueA, valueB) : compare(nameA, nameB),
-  );
-  const search = new URLSearchParams(kept).toString();
+  let search = '';
+  if (url.search !== '') {
+    const kept = [...url.searchParams].filter(([name, value]) => !isTracking(name, value));
+    kept.sort(([nameA, valueA], [nameB, valueB]) =>
+      nameA === nameB ? compare(valueA, valueB) : compare(nameA, nameB),
+    );
+    search = new URLSearchParams(kept).toString();
+  }
 
   let path = url.pathname.replace(/\/{2,}/g, '/');
   if (path.length > 1) path = path.replace(/\/+$/, '') || '/';
   const hash = url.hash.startsWith('#!') ? url.hash : '';
-  return `${url.protocol}//${url.host}${path}${search ? `?${search}` : ''}${hash}`;
+  const canonical = `${url.protocol}//${url.host}${path}${search ? `?${search}` : ''}${hash}`;
+  return { href, canonical };
 }
 
 function compare(a: string, b: string): number {

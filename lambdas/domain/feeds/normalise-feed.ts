@@ -1,4 +1,4 @@
-import { articleKey, canonicalUrl } from './canonical-url';
+import { articleKey, resolveLink } from './canonical-url';
 import { MAX_ITEMS_PER_FEED, type RawEntry, type RawFeed, type RawText } from './feed-reader';
 import { decodeHtmlEntities } from './html-entities';
 import { languageFromTag, resolveLanguage } from './language';
@@ -59,8 +59,8 @@ function chooseLink(entry: RawEntry, base: string | undefined): ChosenLink | und
   let frontPage: ChosenLink | undefined;
   for (const candidate of candidates) {
     try {
-      const url = canonicalUrl(candidate, base);
-      const chosen = { url, link: new URL(candidate.replace(/\s+/g, ''), base).href };
+      const { canonical: url, href: link } = resolveLink(candidate, base);
+      const chosen = { url, link };
       if (!isFrontPage(url)) return chosen;
       frontPage ??= chosen;
     } catch {

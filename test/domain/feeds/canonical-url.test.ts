@@ -6,6 +6,7 @@ import {
   articleKey,
   canonicalUrl,
   InvalidLinkError,
+  resolveLink,
 } from '../../../lambdas/domain/feeds/canonical-url';
 
 describe('canonicalUrl', () => {
@@ -79,6 +80,72 @@ describe('canonicalUrl', () => {
 
     // Assess
     expect(attempt).toThrow(InvalidLinkError);
+  });
+});
+
+/** The canonical form the plain way, every URL setter run whether it changes anything or not. */
+function everySetterCanonical(link: string, base?: string): string {
+  const url = new URL(link.replace(/\s+/g, ''), base);
+  url.username = '';
+  url.password = '';
+  url.hostname = url.hostname.replace(/\.$/, '').replace(/^www\./, '');
+  const kept = [...url.searchParams]
+    .filter(([name]) => name !== 'utm_source' && name !== 'from')
+    .sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : x > y ? 1 : 0) : a < b ? -1 : 1));
+  const search = new URLSearchParams(kept).toString();
+  let path = url.pathname.replace(/\/{2,}/g, '/');
+  if (path.length > 1) path = path.replace(/\/+$/, '') || '/';
+  const hash = url.hash.startsWith('#!') ? url.hash : '';
+  return `${url.protocol}//${url.host}${path}${search ? `?${search}` : ''}${hash}`;
+}
+
+describe('resolveLink', () => {
+  it('gives the link as resolved and its canonical form from one parse', () => {
+    // Act
+    const resolved = resolveLink(
+      ' /News/1?utm_source=rss&b=2\n#top',
+      'https://user:pw@www.Example.com/feeds/rss.xml',
+    );
+
+    // Assess
+    expect(resolved).toEqual({
+      href: 'https://user:pw@www.example.com/News/1?utm_source=rss&b=2#top',
+      canonical: 'https://example.com/News/1?b=2',
+    });
+  });
+
+  it('agrees with canonicalUrl and with URL on any mix of hosts, credentials and queries', () => {
+    const link = fc.record({
+      scheme: fc.constantFrom('http', 'https', 'HTTP'),
+      credentials: fc.constantFrom('', 'u@', 'u:p@', ':p@'),
+      host: fc.constantFrom(
+        'example.com',
+        'www.example.com',
+        'Example.COM.',
+        'www.a.am',
+        '127.0.0.1',
+        '[::1]',
+      ),
+      port: fc.constantFrom('', ':80', ':443', ':8080'),
+      path: fc.constantFrom('', '/', '/a', '/a//b/', '/%D0%96', '/Ж'),
+      query: fc.constantFrom('', '?', '?utm_source=x', '?b=2&a=1', '?from=rss&id=3', '?a=%20b'),
+      hash: fc.constantFrom('', '#', '#top', '#!/story/1'),
+      relative: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(link, (l) => {
+        const absolute = `${l.scheme}://${l.credentials}${l.host}${l.port}${l.path}${l.query}${l.hash}`;
+        const [text, base] = l.relative
+          ? [`${l.path || '/'}${l.query}${l.hash}`, absolute]
+          : [absolute, undefined];
+
+        const resolved = resolveLink(text, base);
+
+        expect(resolved.canonical).toBe(canonicalUrl(text, base));
+        expect(resolved.canonical).toBe(everySetterCanonical(text, base));
+        expect(resolved.href).toBe(new URL(text, base).href);
+      }),
+    );
   });
 });
 
