@@ -39,10 +39,16 @@ interface OpenElement {
 }
 
 /** Names xml2js treats specially or that collide with `Object.prototype` in sax: not sure. */
-const RESERVED_NAMES = new Set(['_', '$', 'cdata', '#name']);
+const RESERVED_NAMES = new Set([
+  '_',
+  '$',
+  'cdata',
+  '#name',
+  ...Object.getOwnPropertyNames(Object.prototype),
+]);
 
 function isReserved(name: string): boolean {
-  return RESERVED_NAMES.has(name) || name in Object.prototype;
+  return RESERVED_NAMES.has(name);
 }
 
 /** sax's `isWhitespace`: the four XML whitespace characters only. */
@@ -331,7 +337,7 @@ export function readXmlTree(
       const next = text.charCodeAt(at);
       if (!isXmlSpace(next) && next !== 62 && next !== 47) return undefined;
       const attributeKey = rename(attributeName);
-      if (attributeName in Object.prototype || attributeKey in Object.prototype) return undefined;
+      if (isReserved(attributeName) || isReserved(attributeKey)) return undefined;
       // sax keeps the first of duplicate attributes.
       seen ??= new Set();
       if (seen.has(attributeName)) continue;
