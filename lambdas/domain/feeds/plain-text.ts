@@ -110,13 +110,21 @@ export function htmlToText(html: string): string {
   return decodeHtmlEntities(parts.join(''));
 }
 
-// One pass finds everything to change: C0/C1 controls (tab, newline and carriage return are
-// whitespace), zero-width characters, runs of whitespace, and single whitespace other than a
-// space. Clean text has few matches, so this costs about half of remove-then-collapse.
-const NOISE =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u2060\ufeff]|\s{2,}|[^\S ]/g;
+/**
+ * Where cleaning may have something to do: any character outside printable ASCII (space
+ * included) and U+00A1–U+167F — so every control, zero-width, surrogate and whitespace
+ * character but the plain space — or two spaces in a row. Most text has few: words, Cyrillic
+ * and Armenian never stop the search.
+ */
+const CANDIDATE = /[^ -~\u00a1-\u167f]| {2}/g;
 
+/** Characters that NFC can change or compose with what precedes them are all above U+02FF. */
+const MAY_COMPOSE = /[\u0300-\uffff]/;
+
+/**
+ * Control and zero-width characters (C0 but tab, newline and carriage return; DEL and C1;
+ * U+200B, U+2060, U+FEFF): removed.
+ */
 function isInvisible(code: number): boolean {
   return (
     (code <= 0x1f && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
@@ -127,28 +135,78 @@ function isInvisible(code: number): boolean {
   );
 }
 
+/** What JavaScript's `\s` and `trim` take for whitespace (Unicode spaces, line terminators). */
+function isWhitespace(code: number): boolean {
+  return (
+    (code >= 0x09 && code <= 0x0d) ||
+    code === 0x20 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
 /**
  * Collapses whitespace (any Unicode space, including no-break space), removes control and
  * zero-width characters, replaces lone surrogates with U+FFFD, and composes to NFC so the same
  * word always has the same code points. Linear, and cheap on clean text: it runs on every title,
- * summary and body (a single regex with look-arounds for lone surrogates, and separate remove and
- * collapse passes, each cost more than parsing the XML).
+ * summary and body, so one search (`CANDIDATE`) visits only the places that may change. Each
+ * run of whitespace and invisible characters becomes one space when it holds whitespace that is
+ * not itself invisible (U+000B, U+000C and U+FEFF are both) and vanishes otherwise — the same
+ * as removing the invisible characters that stand alone, then collapsing whitespace runs and
+ * trimming. Text with nothing to change is not copied; text below U+0300 skips NFC.
  *
  * @example cleanText('  Shusha\u00a0\n\tShushi\u200b ') // 'Shusha Shushi'
  */
 export function cleanText(text: string): string {
-  const wellFormed = text.isWellFormed() ? text : text.toWellFormed();
-  let removed = false;
-  let cleaned = wellFormed.replace(NOISE, (match) => {
-    if (match.length === 1 && isInvisible(match.charCodeAt(0))) {
-      removed = true;
-      return '';
+  const length = text.length;
+  let parts: string[] | undefined;
+  let copied = 0;
+  CANDIDATE.lastIndex = 0;
+  for (let match = CANDIDATE.exec(text); match !== null; match = CANDIDATE.exec(text)) {
+    const at = match.index;
+    const code = text.charCodeAt(at);
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const next = text.charCodeAt(at + 1);
+      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        CANDIDATE.lastIndex = at + 2;
+        continue;
+      }
+      // A lone surrogate: made well-formed first (rare), then cleaned as usual.
+      return cleanText(text.toWellFormed());
     }
-    return ' ';
-  });
-  // Removing a zero-width character can bring two spaces together ("a \u200b b").
-  if (removed) cleaned = cleaned.replace(/ {2,}/g, ' ');
-  return cleaned.trim().normalize('NFC');
+    if (!isWhitespace(code) && !isInvisible(code)) continue;
+    // The whole run around it: plain spaces before it (nothing else there stops the search),
+    // then everything that is whitespace or invisible.
+    let start = at;
+    while (start > copied && text.charCodeAt(start - 1) === 0x20) start--;
+    let end = start;
+    let visibleSpace = false;
+    for (; end < length; end++) {
+      const inRun = text.charCodeAt(end);
+      const invisible = isInvisible(inRun);
+      if (!invisible && !isWhitespace(inRun)) break;
+      if (!invisible) visibleSpace = true;
+    }
+    parts ??= [];
+    parts.push(text.slice(copied, start));
+    if (visibleSpace) parts.push(' ');
+    copied = end;
+    CANDIDATE.lastIndex = end;
+  }
+  let cleaned = text;
+  if (parts !== undefined) {
+    parts.push(text.slice(copied));
+    cleaned = parts.join('');
+  }
+  cleaned = cleaned.trim();
+  return MAY_COMPOSE.test(cleaned) ? cleaned.normalize('NFC') : cleaned;
 }
 
 /**

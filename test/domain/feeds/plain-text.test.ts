@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeHtmlEntities } from '../../../lambdas/domain/feeds/html-entities';
 import {
@@ -71,6 +72,73 @@ describe('cleanText', () => {
 
     // Assess
     expect(text).toBe('Shusha Shushi Şuşa');
+  });
+
+  it('cleans exactly as remove-invisible, collapse-whitespace, trim, NFC in that order', () => {
+    // The plain definition, one regex pass: what cleanText's single search must equal.
+    const reference = (text: string): string => {
+      let removed = false;
+      const cleaned = text.toWellFormed().replace(
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+        /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b\u2060\ufeff]|\s{2,}|[^\S ]/g,
+        (match) => {
+          const code = match.charCodeAt(0);
+          const invisible =
+            (code <= 0x1f && code !== 0x09 && code !== 0x0a && code !== 0x0d) ||
+            (code >= 0x7f && code <= 0x9f) ||
+            code === 0x200b ||
+            code === 0x2060 ||
+            code === 0xfeff;
+          if (match.length === 1 && invisible) {
+            removed = true;
+            return '';
+          }
+          return ' ';
+        },
+      );
+      return (removed ? cleaned.replace(/ {2,}/g, ' ') : cleaned).trim().normalize('NFC');
+    };
+    const pieces = [
+      ...Array.from({ length: 0xa2 }, (_, code) => String.fromCharCode(code)),
+      'word',
+      'Ж',
+      'ա',
+      'ə',
+      '“',
+      '—',
+      '\u0300',
+      '\u0301',
+      '\u0327',
+      'A\u030a',
+      '\u212b',
+      '\u1100\u1161',
+      '\u11a8',
+      '\u1680',
+      '\u167f',
+      '\u2000',
+      '\u2001',
+      '\u200a',
+      '\u200b',
+      '\u200c',
+      '\u2028',
+      '\u2029',
+      '\u202f',
+      '\u205f',
+      '\u2060',
+      '\u3000',
+      '\ufeff',
+      '\ud800',
+      '\udc00',
+      '\ud83d\ude00',
+      '\ud834\udd5e',
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 16 }), (chosen) => {
+        const text = chosen.join('');
+        expect(cleanText(text)).toBe(reference(text));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 
   it('composes to NFC so the same word has the same code points', () => {
