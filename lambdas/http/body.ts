@@ -30,9 +30,10 @@ export function parseBody(
 ): ParsedBody {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (Buffer.byteLength(request.body, 'utf8') > maxBytes) {
+    // 400 like every other bad input (the subscribe contract), with its own stable code.
     return {
       ok: false,
-      status: 413,
+      status: 400,
       code: 'BODY_TOO_LARGE',
       message: `The request body is larger than ${Math.floor(maxBytes / 1024)} KB.`,
     };

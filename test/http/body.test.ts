@@ -29,14 +29,14 @@ describe('parseBody', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 
-  it('refuses a body over the cap with 413 and says how large it may be', () => {
+  it('refuses a body over the cap with 400 and says how large it may be', () => {
     // Act
     const parsed = parseBody({ headers: FORM, body: `email=${'a'.repeat(17 * 1024)}` });
 
     // Assess
     expect(parsed).toEqual({
       ok: false,
-      status: 413,
+      status: 400,
       code: 'BODY_TOO_LARGE',
       message: 'The request body is larger than 16 KB.',
     });
