@@ -60,6 +60,9 @@ export function htmlToText(html: string): string {
   let noGreaterThanFrom = length + 1;
   let cursor = 0;
   let textStart = 0;
+  // Per hidden element, where a search for its close tag failed: none follows from there, so
+  // thousands of unclosed <script> cost one search, not one each over the rest of the text.
+  let noCloserFrom: Map<string, number> | undefined;
   while (cursor < length) {
     const lt = html.indexOf('<', cursor);
     if (lt === -1) break;
@@ -70,14 +73,14 @@ export function htmlToText(html: string): string {
       cursor = lt + 1;
       continue;
     }
-    if (html.startsWith('<!--', lt)) {
+    if (next === 33 && html.startsWith('<!--', lt)) {
       parts.push(html.slice(textStart, lt), ' ');
       const end = html.indexOf('-->', lt + 4);
       cursor = end === -1 ? length : end + 3;
       textStart = cursor;
       continue;
     }
-    if (html.startsWith('<![CDATA[', lt)) {
+    if (next === 33 && html.startsWith('<![CDATA[', lt)) {
       // CDATA inside HTML (a feed that double-wrapped it): its text is literal.
       parts.push(html.slice(textStart, lt));
       const end = html.indexOf(']]>', lt + 9);
@@ -97,11 +100,12 @@ export function htmlToText(html: string): string {
     const closing = next === 47;
     const name = readTagName(html, lt + (closing ? 2 : 1));
     cursor = gt + 1;
-    if (!closing && HIDDEN_ELEMENTS.has(name)) {
+    if (!closing && HIDDEN_ELEMENTS.has(name) && cursor < (noCloserFrom?.get(name) ?? length + 1)) {
       const closer = new RegExp(`</${name}\\s*>`, 'gi');
       closer.lastIndex = cursor;
       // Never closed: drop the tag alone rather than everything after it.
       if (closer.exec(html)) cursor = closer.lastIndex;
+      else (noCloserFrom ??= new Map()).set(name, cursor);
     }
     if (!INLINE_ELEMENTS.has(name)) parts.push(' ');
     textStart = cursor;
