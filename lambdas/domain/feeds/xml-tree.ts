@@ -51,6 +51,27 @@ function isReserved(name: string): boolean {
   return RESERVED_NAMES.has(name);
 }
 
+/**
+ * Names to keys, renamed once per distinct name: a feed repeats a few dozen names thousands of
+ * times, and the cached key is one string, which V8 interns once for every object it names.
+ */
+class KeyCache {
+  private readonly keys = new Map<string, string | null>();
+
+  constructor(private readonly rename: (name: string) => string) {}
+
+  /** The key for a name as written; `undefined` when either is reserved (not sure). */
+  of(name: string): string | undefined {
+    let key = this.keys.get(name);
+    if (key === undefined) {
+      const renamed = this.rename(name);
+      key = isReserved(name) || isReserved(renamed) ? null : renamed;
+      this.keys.set(name, key);
+    }
+    return key ?? undefined;
+  }
+}
+
 /** sax's `isWhitespace`: the four XML whitespace characters only. */
 function isXmlSpace(code: number): boolean {
   return code === 32 || code === 10 || code === 9 || code === 13;
@@ -238,6 +259,7 @@ export function readXmlTree(
   const stack: OpenElement[] = [];
   const cdata = { text: '' };
   const scan: AmpersandScan = { text, next: -2 };
+  const keys = new KeyCache(rename);
   let result: XmlObject | undefined;
   let cursor = 0;
 
@@ -267,7 +289,8 @@ export function readXmlTree(
       const next = text.charCodeAt(lt + 1);
       if (next === 47 /* / */) {
         const end = isNameStart(text.charCodeAt(lt + 2)) ? nameEnd(text, lt + 2) : -1;
-        if (end === -1 || text.slice(lt + 2, end) !== top.name) return undefined;
+        const { name } = top;
+        if (end - lt - 2 !== name.length || !text.startsWith(name, lt + 2)) return undefined;
         const gt = skipSpace(text, end);
         if (text.charCodeAt(gt) !== 62 /* > */) return undefined;
         cursor = gt + 1;
@@ -299,8 +322,8 @@ export function readXmlTree(
     const nameStop = nameEnd(text, cursor + 1);
     if (nameStop === -1) return undefined;
     const name = text.slice(cursor + 1, nameStop);
-    const key = rename(name);
-    if (isReserved(name) || isReserved(key)) return undefined;
+    const key = keys.of(name);
+    if (key === undefined) return undefined;
     const object = Object.create(null) as XmlObject;
     object._ = '';
     let attributes: XmlObject | undefined;
@@ -336,8 +359,8 @@ export function readXmlTree(
       at = close + 1;
       const next = text.charCodeAt(at);
       if (!isXmlSpace(next) && next !== 62 && next !== 47) return undefined;
-      const attributeKey = rename(attributeName);
-      if (isReserved(attributeName) || isReserved(attributeKey)) return undefined;
+      const attributeKey = keys.of(attributeName);
+      if (attributeKey === undefined) return undefined;
       // sax keeps the first of duplicate attributes.
       seen ??= new Set();
       if (seen.has(attributeName)) continue;
