@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { NewsAlertError } from '../../shared/errors';
 
 // Query parameters that identify a campaign or a click, never an article. Compared lower-case.
@@ -141,5 +141,10 @@ export const ARTICLE_KEY_LENGTH = 32;
  * @example articleKey('https://example.com/news/1') // 32 lower-case hex characters
  */
 export function articleKey(canonical: string): string {
-  return createHash('sha256').update(canonical, 'utf8').digest('hex').slice(0, ARTICLE_KEY_LENGTH);
+  // crypto.hash (Node 20.12+) is the same digest without a Hash object per call.
+  const hex =
+    typeof crypto.hash === 'function'
+      ? crypto.hash('sha256', canonical, 'hex')
+      : crypto.createHash('sha256').update(canonical, 'utf8').digest('hex');
+  return hex.slice(0, ARTICLE_KEY_LENGTH);
 }

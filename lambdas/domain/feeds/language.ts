@@ -28,8 +28,10 @@ interface ScriptCounts {
 
 function countScripts(text: string): ScriptCounts {
   const counts: ScriptCounts = { armenian: 0, cyrillic: 0, latin: 0 };
-  for (const char of text) {
-    const code = char.codePointAt(0) ?? 0;
+  // By code unit: every range below is in the BMP, so the halves of a surrogate pair count for
+  // nothing, just as the astral character they make would.
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
     if ((code >= 0x0531 && code <= 0x058a) || (code >= 0xfb13 && code <= 0xfb17)) {
       counts.armenian++;
     } else if (code >= 0x0400 && code <= 0x04ff) {
