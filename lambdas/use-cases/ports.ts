@@ -152,8 +152,11 @@ export interface DeliveryRepository {
   markSent(subscriberId: string, itemId: string, messageId: string, now: Date): Promise<void>;
   /** Gives a claim back after a failed send so a retry need not wait for the lease. */
   release(subscriberId: string, itemId: string): Promise<void>;
-  /** Instant alerts marked sent to this subscriber since `since` (daily caps). */
-  countSentSince?(subscriberId: string, since: Date): Promise<number>;
+  /**
+   * Takes one of the subscriber's `cap` instant alerts for their local `day` (an atomic counter);
+   * false when the day's allowance is used up.
+   */
+  takeDailyAllowance(subscriberId: string, day: string, cap: number, now: Date): Promise<boolean>;
 }
 
 export interface DigestEntry {

@@ -1,4 +1,4 @@
-import { digestPeriod, nextDigestAt } from '../domain/alerts/digest-schedule';
+import { digestCadence, digestPeriod, nextDigestAt } from '../domain/alerts/digest-schedule';
 import type {
   Clock,
   EmailJob,
@@ -51,12 +51,9 @@ export async function sendDueDigests(deps: {
   const due = await deps.subscribers.digestsDue(now);
   const jobs: EmailJob[] = [];
   for (const subscriber of due) {
-    if (subscriber.cadence === 'instant' || !subscriber.nextDigestAt) continue;
-    const period = digestPeriod(
-      subscriber.cadence,
-      new Date(subscriber.nextDigestAt),
-      subscriber.timeZone,
-    );
+    const cadence = digestCadence(subscriber);
+    if (!cadence || !subscriber.nextDigestAt) continue;
+    const period = digestPeriod(cadence, new Date(subscriber.nextDigestAt), subscriber.timeZone);
     jobs.push({
       kind: 'digest',
       subscriberId: subscriber.id,

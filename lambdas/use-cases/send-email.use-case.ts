@@ -1,4 +1,5 @@
 import type { StoredArticle } from '../domain/alerts/article';
+import { localDate } from '../domain/alerts/digest-schedule';
 import {
   type AlertArticle,
   type AlertReason,
@@ -43,7 +44,9 @@ export type SendOutcome =
   | 'already-sent'
   | 'not-deliverable'
   | 'nothing-to-send'
-  | 'missing';
+  | 'missing'
+  /** Over the subscriber's daily cap: kept for their daily catch-up digest instead. */
+  | 'held-for-digest';
 
 export class DeliveryInProgressError extends NewsAlertError {
   override readonly name = 'DeliveryInProgressError';
@@ -82,6 +85,28 @@ export async function sendEmail(deps: SendEmailDeps, job: EmailJob): Promise<Sen
   );
   if (claim === 'already-sent') return 'already-sent';
   if (claim === 'in-progress') throw new DeliveryInProgressError(itemId);
+
+  if (job.kind === 'alert' && subscriber.cadence === 'instant' && subscriber.dailyCap) {
+    const day = localDate(now, subscriber.timeZone);
+    if (!(await deps.deliveries.takeDailyAllowance(subscriber.id, day, subscriber.dailyCap, now))) {
+      const article = await deps.articles.get(job.articleKey);
+      await deps.digests.addMany(
+        [
+          {
+            subscriberId: subscriber.id,
+            entry: {
+              articleKey: job.articleKey,
+              addedAt: now.toISOString(),
+              topics: article?.topics ?? [],
+            },
+          },
+        ],
+        now,
+      );
+      await deps.deliveries.markSent(subscriber.id, itemId, 'held-for-digest', deps.clock());
+      return 'held-for-digest';
+    }
+  }
 
   let email: OutgoingEmail | undefined;
   try {

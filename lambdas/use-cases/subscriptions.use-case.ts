@@ -13,7 +13,7 @@
  * - unsubscribing is immediate and sends nothing, not even a goodbye.
  */
 import { randomBytes } from 'node:crypto';
-import { nextDigestAt } from '../domain/alerts/digest-schedule';
+import { digestCadence, nextDigestAt } from '../domain/alerts/digest-schedule';
 import {
   renderAlreadySubscribedEmail,
   renderConfirmationEmail,
@@ -299,13 +299,14 @@ export async function updatePreferences(
     next.cadence !== current.cadence ||
     next.digestHour !== current.digestHour ||
     next.digestWeekday !== current.digestWeekday ||
-    next.timeZone !== current.timeZone;
+    next.timeZone !== current.timeZone ||
+    next.dailyCap !== current.dailyCap;
   const resumed = current.paused && !next.paused;
   const updated: Subscriber = {
     ...next,
     // Recomputed when the schedule changes or mail resumes, so no stale digest fires at once.
     nextDigestAt:
-      next.cadence === 'instant'
+      digestCadence(next) === undefined
         ? undefined
         : scheduleChanged || resumed || !current.nextDigestAt
           ? nextDigestAt(next, now)?.toISOString()

@@ -324,4 +324,39 @@ describe('the alert pipeline, end to end on DynamoDB Local, local SES and a loop
     expect(inbox[0]?.subject).toMatch(/digest/i);
     expect(inbox[0]?.to).toEqual(['digest@mail.test']);
   });
+
+  it('sends no more instant alerts a day than the cap, and the held ones in one catch-up digest', async () => {
+    // Prepare
+    const app = await createLocalApp(baseOptions());
+    await addFeeds(app, server, ['caucasus-ledger-en.rss.xml']);
+    const now = new Date();
+    const reader = buildSubscriber({
+      email: 'capped@mail.test',
+      topics: ALL_TOPICS,
+      dailyCap: 2,
+      timeZone: 'UTC',
+      digestHour: (now.getUTCHours() + 1) % 24,
+    });
+    await app.repos.subscribers.create(reader);
+
+    // Act: the first cycle sends up to the cap; then the catch-up digest comes due.
+    await app.runCycle();
+    const afterAlerts = await readLocalInbox(ses.endpoint);
+    const held = await app.repos.digests.entriesSince(reader.id, new Date(0));
+    const current = (await app.repos.subscribers.get(reader.id)) as Subscriber;
+    await app.repos.subscribers.save({
+      ...current,
+      nextDigestAt: new Date(Date.now() - 1000).toISOString(),
+    });
+    await app.runCycle();
+
+    // Assess
+    const owed = await owedAlerts(app, [reader]);
+    expect(owed.size).toBeGreaterThan(2);
+    expect(afterAlerts).toHaveLength(2);
+    expect(held).toHaveLength(owed.size - 2);
+    const inbox = await readLocalInbox(ses.endpoint);
+    expect(inbox).toHaveLength(3);
+    expect(inbox[2]?.subject).toMatch(/digest/i);
+  });
 });

@@ -71,6 +71,28 @@ export function createDeliveryRepository(
       );
     },
 
+    async takeDailyAllowance(subscriberId, day, cap, now) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.counter(`cap:${subscriberId}`, day),
+            UpdateExpression: 'ADD sent :one SET expiresAt = :expires',
+            ConditionExpression: 'attribute_not_exists(sent) OR sent < :cap',
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':cap': cap,
+              ':expires': ttlAfter(now, 3 * 86_400),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
     async release(subscriberId, itemId) {
       try {
         await db.send(

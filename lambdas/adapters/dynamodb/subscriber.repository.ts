@@ -6,6 +6,7 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { digestCadence } from '../../domain/alerts/digest-schedule';
 import { type Cadence, isDeliverable, type Subscriber } from '../../domain/subscribers/subscriber';
 import type { FanOutEntry, SubscriberRepository } from '../../use-cases/ports';
 import { INDEX, keys } from './table';
@@ -25,8 +26,9 @@ export function emailHash(email: string): string {
 }
 
 function profileItem(subscriber: Subscriber): Record<string, unknown> {
+  // Digest subscribers, and instant ones with a daily cap (their catch-up digest), sit in the index.
   const onDigest =
-    isDeliverable(subscriber) && subscriber.cadence !== 'instant' && subscriber.nextDigestAt;
+    isDeliverable(subscriber) && digestCadence(subscriber) && subscriber.nextDigestAt;
   return {
     ...keys.subscriber(subscriber.id),
     ...subscriber,

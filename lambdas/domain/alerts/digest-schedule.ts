@@ -58,21 +58,41 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/** A digest schedule: a subscriber's cadence, hour, weekday, time zone and daily cap. */
+export interface DigestSchedule {
+  cadence: Cadence;
+  digestHour: number;
+  digestWeekday: number;
+  timeZone: string;
+  dailyCap?: number;
+}
+
 /**
- * The next time strictly after `after` that a digest of this cadence is due.
+ * The cadence of the digests a subscriber gets: their own, or — for an instant subscriber with a
+ * daily cap — a daily catch-up of the alerts held back by the cap. `undefined`: no digests.
+ *
+ * @example digestCadence({ cadence: 'instant', dailyCap: 5, … }) // 'daily'
+ */
+export function digestCadence(
+  schedule: Pick<DigestSchedule, 'cadence' | 'dailyCap'>,
+): Exclude<Cadence, 'instant'> | undefined {
+  if (schedule.cadence !== 'instant') return schedule.cadence;
+  return schedule.dailyCap ? 'daily' : undefined;
+}
+
+/**
+ * The next time strictly after `after` that a digest of this schedule is due (see `digestCadence`).
  *
  * @example nextDigestAt({ cadence: 'daily', digestHour: 8, digestWeekday: 1, timeZone: 'Asia/Baku' }, new Date())
  */
-export function nextDigestAt(
-  schedule: { cadence: Cadence; digestHour: number; digestWeekday: number; timeZone: string },
-  after: Date,
-): Date | undefined {
-  if (schedule.cadence === 'instant') return undefined;
+export function nextDigestAt(schedule: DigestSchedule, after: Date): Date | undefined {
+  const cadence = digestCadence(schedule);
+  if (!cadence) return undefined;
   const today = localParts(after, schedule.timeZone);
   for (let offset = 0; offset <= 8; offset++) {
     const date = new Date(Date.UTC(today.year, today.month - 1, today.day + offset));
     const weekday = ((date.getUTCDay() + 6) % 7) + 1;
-    if (schedule.cadence === 'weekly' && weekday !== schedule.digestWeekday) continue;
+    if (cadence === 'weekly' && weekday !== schedule.digestWeekday) continue;
     const at = utcOfLocal(
       date.getUTCFullYear(),
       date.getUTCMonth() + 1,
@@ -99,4 +119,14 @@ export function digestPeriod(
   const date = `${local.year}-${String(local.month).padStart(2, '0')}-${String(local.day).padStart(2, '0')}`;
   const days = cadence === 'daily' ? 1 : 7;
   return { id: `${cadence}:${date}`, since: new Date(dueAt.getTime() - days * 86_400_000) };
+}
+
+/**
+ * The subscriber's local calendar date of an instant, `YYYY-MM-DD`: the window a daily cap counts in.
+ *
+ * @example localDate(new Date('2026-11-26T22:30:00Z'), 'Asia/Baku') // '2026-11-27'
+ */
+export function localDate(instant: Date, timeZone: string): string {
+  const local = localParts(instant, timeZone);
+  return `${local.year}-${String(local.month).padStart(2, '0')}-${String(local.day).padStart(2, '0')}`;
 }

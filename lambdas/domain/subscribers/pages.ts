@@ -377,7 +377,7 @@ function preferenceFields(
     timeZoneField(zone, problems) +
     `</div></fieldset>` +
     `<div class="field"><label for="dailyCap">Daily limit for instant alerts (optional)</label>` +
-    `<span class="hint" id="dailyCap-hint">At most this many instant alerts a day, 1 to ${MAX_DAILY_CAP}. Leave empty for no limit.</span>` +
+    `<span class="hint" id="dailyCap-hint">At most this many instant alerts a day, 1 to ${MAX_DAILY_CAP}; the rest come together in one email the next day at your digest hour. Leave empty for no limit.</span>` +
     fieldError('dailyCap', problems) +
     `<input type="number" inputmode="numeric" id="dailyCap" name="dailyCap" min="1" max="${MAX_DAILY_CAP}" step="1"` +
     ` aria-describedby="${describedBy('dailyCap', problems)}"${invalid('dailyCap', problems)} value="${escapeHtml(values.dailyCap ?? '')}"></div>`
