@@ -3,16 +3,7 @@ import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { contentCodings, readBody } from '../../../lambdas/adapters/http/body-reader';
 import { FetchError } from '../../../lambdas/adapters/http/fetch-error';
-
-async function failure(promise: Promise<unknown>): Promise<FetchError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof FetchError) return error;
-    throw error;
-  }
-  throw new Error('expected a FetchError, nothing was thrown');
-}
+import { fetchFailure } from './servers';
 
 /** A byte stream that produces `count` copies of `chunk` on demand and counts what was pulled. */
 function lazyRepeat(chunk: Buffer, count: number): { stream: Readable; pulled: () => number } {
@@ -37,7 +28,7 @@ describe('readBody', () => {
     const bomb = lazyRepeat(member, 16 * 1024);
 
     // Act
-    const error = await failure(readBody(bomb.stream, 'gzip', 1024 * 1024));
+    const error = await fetchFailure(readBody(bomb.stream, 'gzip', 1024 * 1024));
 
     // Assess: what was pulled is a few MiB of inflated data at most, not 16 GiB.
     expect(error.code).toBe('BODY_TOO_LARGE');
@@ -55,7 +46,7 @@ describe('readBody', () => {
   ])('stops a %s bomb the same way', async (encoding, member) => {
     // A single stream of 1 MiB repeated is not valid deflate/br past the first copy, so test
     // one member against a cap below it.
-    const error = await failure(readBody(Readable.from([member]), encoding, 64 * 1024));
+    const error = await fetchFailure(readBody(Readable.from([member]), encoding, 64 * 1024));
 
     expect(error.code).toBe('BODY_TOO_LARGE');
   });
@@ -63,7 +54,7 @@ describe('readBody', () => {
   it('counts the bytes on the wire against the cap as well', async () => {
     const { stream } = lazyRepeat(Buffer.alloc(16 * 1024, 'x'), 100);
 
-    const error = await failure(readBody(stream, undefined, 100 * 1024));
+    const error = await fetchFailure(readBody(stream, undefined, 100 * 1024));
 
     expect(error.code).toBe('BODY_TOO_LARGE');
     expect(error.message).toBe('fetch: body exceeds 102400 bytes; aborted');
@@ -72,7 +63,7 @@ describe('readBody', () => {
   it('stops pulling an unencoded body at the cap and destroys its source', async () => {
     const { stream, pulled } = lazyRepeat(Buffer.alloc(16 * 1024, 'x'), 1000);
 
-    const error = await failure(readBody(stream, 'identity', 100 * 1024));
+    const error = await fetchFailure(readBody(stream, 'identity', 100 * 1024));
 
     expect(error.code).toBe('BODY_TOO_LARGE');
     expect(stream.destroyed).toBe(true);
@@ -88,7 +79,7 @@ describe('readBody', () => {
         },
       });
 
-      const error = await failure(readBody(source, encoding, 1000));
+      const error = await fetchFailure(readBody(source, encoding, 1000));
 
       expect(error.code).toBe('TIMEOUT');
     },
@@ -119,7 +110,7 @@ describe('readBody', () => {
   it('reports a truncated compressed body as DECOMPRESSION', async () => {
     const truncated = zlib.gzipSync(Buffer.from('<rss>hello</rss>')).subarray(0, 12);
 
-    const error = await failure(readBody(Readable.from([truncated]), 'gzip', 1000));
+    const error = await fetchFailure(readBody(Readable.from([truncated]), 'gzip', 1000));
 
     expect(error.code).toBe('DECOMPRESSION');
   });
@@ -133,7 +124,7 @@ describe('readBody', () => {
         },
       });
 
-      const error = await failure(readBody(source, encoding, 1000));
+      const error = await fetchFailure(readBody(source, encoding, 1000));
 
       expect(error.code).toBe('NETWORK');
       expect(error.message).toContain('ECONNRESET');

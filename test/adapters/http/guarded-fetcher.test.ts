@@ -11,6 +11,7 @@ import {
   closeAllServers,
   connectionClosed,
   deferred,
+  fetchFailure,
   installLoopbackOnlyNet,
   loopbackLookup,
   startServer,
@@ -33,16 +34,6 @@ afterEach(() => closeAllServers());
 
 function fetcher(options: GuardedFetcherOptions = {}) {
   return createGuardedFetcher({ allowPrivateNetworks: true, lookup: loopbackLookup(), ...options });
-}
-
-async function failure(promise: Promise<unknown>): Promise<FetchError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof FetchError) return error;
-    throw error;
-  }
-  throw new Error('expected a FetchError, the fetch succeeded');
 }
 
 function ok(outcome: FetchOutcome) {
@@ -311,7 +302,7 @@ describe('createGuardedFetcher', () => {
       const six = await chain([302, 302, 302, 302, 302, 302]);
 
       const followed = await fetcher().fetch({ url: `${five.origin}/hop/0` });
-      const error = await failure(fetcher().fetch({ url: `${six.origin}/hop/0` }));
+      const error = await fetchFailure(fetcher().fetch({ url: `${six.origin}/hop/0` }));
 
       expect(followed.kind).toBe('ok');
       expect(error.code).toBe('TOO_MANY_REDIRECTS');
@@ -325,7 +316,7 @@ describe('createGuardedFetcher', () => {
         res.end();
       });
 
-      const error = await failure(fetcher().fetch({ url: `${server.origin}/loop` }));
+      const error = await fetchFailure(fetcher().fetch({ url: `${server.origin}/loop` }));
 
       expect(error.code).toBe('TOO_MANY_REDIRECTS');
     });
@@ -333,7 +324,7 @@ describe('createGuardedFetcher', () => {
     it('honours maxRedirects', async () => {
       const server = await chain([302]);
 
-      const error = await failure(
+      const error = await fetchFailure(
         fetcher({ maxRedirects: 0 }).fetch({ url: `${server.origin}/hop/0` }),
       );
 
@@ -346,7 +337,7 @@ describe('createGuardedFetcher', () => {
         res.end();
       });
 
-      const error = await failure(fetcher().fetch({ url: `${server.origin}/rss` }));
+      const error = await fetchFailure(fetcher().fetch({ url: `${server.origin}/rss` }));
 
       expect(error.code).toBe('UNSUPPORTED_SCHEME');
     });
@@ -489,7 +480,7 @@ describe('createGuardedFetcher', () => {
         res.end('this is not gzip at all, not even close');
       });
 
-      const error = await failure(fetcher().fetch({ url: `${server.origin}/rss` }));
+      const error = await fetchFailure(fetcher().fetch({ url: `${server.origin}/rss` }));
 
       expect(error.code).toBe('DECOMPRESSION');
       expect(error.message).toContain('gzip');
@@ -501,7 +492,7 @@ describe('createGuardedFetcher', () => {
         res.end('whatever');
       });
 
-      const error = await failure(fetcher().fetch({ url: `${server.origin}/rss` }));
+      const error = await fetchFailure(fetcher().fetch({ url: `${server.origin}/rss` }));
 
       expect(error.code).toBe('DECOMPRESSION');
       expect(error.message).toContain('zstd');
@@ -519,7 +510,7 @@ describe('createGuardedFetcher', () => {
       });
 
       // Act
-      const error = await failure(
+      const error = await fetchFailure(
         fetcher({ maxBodyBytes: 1024 * 1024 }).fetch({ url: `${server.origin}/rss` }),
       );
 
@@ -551,7 +542,7 @@ describe('createGuardedFetcher', () => {
       });
 
       // Act
-      const error = await failure(
+      const error = await fetchFailure(
         fetcher({ maxBodyBytes: 256 * 1024 }).fetch({ url: `${server.origin}/rss` }),
       );
 
@@ -571,7 +562,7 @@ describe('createGuardedFetcher', () => {
         res.end(encoded);
       });
 
-      const error = await failure(
+      const error = await fetchFailure(
         fetcher({ maxBodyBytes: 1024 * 1024 }).fetch({ url: `${server.origin}/rss` }),
       );
 
@@ -605,7 +596,7 @@ describe('createGuardedFetcher', () => {
       const started = Date.now();
 
       // Act
-      const error = await failure(
+      const error = await fetchFailure(
         fetcher({ maxBodyBytes: 1024 * 1024 }).fetch({ url: `${server.origin}/rss` }),
       );
 
@@ -632,7 +623,7 @@ describe('createGuardedFetcher', () => {
       const started = Date.now();
 
       // Act
-      const error = await failure(
+      const error = await fetchFailure(
         fetcher({ totalTimeoutMs: 300 }).fetch({ url: `${server.origin}/rss` }),
       );
 
@@ -649,7 +640,7 @@ describe('createGuardedFetcher', () => {
         void connectionClosed(req).then(closed.resolve);
       });
 
-      const error = await failure(
+      const error = await fetchFailure(
         fetcher({ totalTimeoutMs: 300 }).fetch({ url: `${server.origin}/rss` }),
       );
 
@@ -666,7 +657,7 @@ describe('createGuardedFetcher', () => {
         }, 120);
       });
 
-      const error = await failure(
+      const error = await fetchFailure(
         fetcher({ totalTimeoutMs: 300 }).fetch({ url: `${server.origin}/a` }),
       );
 
@@ -678,7 +669,7 @@ describe('createGuardedFetcher', () => {
     it('gives up connecting after the connect timeout (name resolution included)', async () => {
       const neverResolves = () => new Promise<Array<{ address: string; family: 4 | 6 }>>(() => {});
 
-      const error = await failure(
+      const error = await fetchFailure(
         fetcher({ lookup: neverResolves, connectTimeoutMs: 100 }).fetch({
           url: 'http://feeds.example/rss',
         }),
@@ -695,7 +686,7 @@ describe('createGuardedFetcher', () => {
       const { port } = server;
       await server.close();
 
-      const error = await failure(fetcher().fetch({ url: `http://127.0.0.1:${port}/rss` }));
+      const error = await fetchFailure(fetcher().fetch({ url: `http://127.0.0.1:${port}/rss` }));
 
       expect(error.code).toBe('NETWORK');
       expect(error.message).toContain('ECONNREFUSED');
@@ -708,7 +699,7 @@ describe('createGuardedFetcher', () => {
         });
       };
 
-      const error = await failure(
+      const error = await fetchFailure(
         fetcher({ lookup: notFound }).fetch({ url: 'http://nowhere.example/' }),
       );
 
@@ -723,14 +714,14 @@ describe('createGuardedFetcher', () => {
         setTimeout(() => req.socket.destroy(), 20);
       });
 
-      const error = await failure(fetcher().fetch({ url: `${server.origin}/rss` }));
+      const error = await fetchFailure(fetcher().fetch({ url: `${server.origin}/rss` }));
 
       expect(error.code).toBe('NETWORK');
     });
 
     it('refuses a bad URL and an unsupported scheme before any request', async () => {
-      expect((await failure(fetcher().fetch({ url: 'not a url' }))).code).toBe('BAD_URL');
-      expect((await failure(fetcher().fetch({ url: 'ftp://127.0.0.1/feed' }))).code).toBe(
+      expect((await fetchFailure(fetcher().fetch({ url: 'not a url' }))).code).toBe('BAD_URL');
+      expect((await fetchFailure(fetcher().fetch({ url: 'ftp://127.0.0.1/feed' }))).code).toBe(
         'UNSUPPORTED_SCHEME',
       );
     });

@@ -9,7 +9,13 @@ import { anyAddress } from '../../../lambdas/adapters/http/address-guard';
 import { type FetchSettings, fetchFeed } from '../../../lambdas/adapters/http/fetch-feed';
 import { createGuardedFetcher, FetchError } from '../../../lambdas/adapters/http/guarded-fetcher';
 import type { FetchOutcome } from '../../../lambdas/use-cases/ports';
-import { closeAllServers, installLoopbackOnlyNet, loopbackLookup, startServer } from './servers';
+import {
+  closeAllServers,
+  fetchFailure,
+  installLoopbackOnlyNet,
+  loopbackLookup,
+  startServer,
+} from './servers';
 
 /**
  * https against real TLS servers on 127.0.0.1 with a throwaway self-signed certificate made by
@@ -110,16 +116,6 @@ describe.skipIf(!hasOpenssl())('https', () => {
     };
   }
 
-  async function failure(promise: Promise<FetchOutcome>): Promise<FetchError> {
-    try {
-      await promise;
-    } catch (error) {
-      if (error instanceof FetchError) return error;
-      throw error;
-    }
-    throw new Error('expected a FetchError, the fetch succeeded');
-  }
-
   it('fetches a feed over TLS, by address and by name', async () => {
     const server = await startTlsServer((_url, res) => res.end(RSS));
 
@@ -151,7 +147,7 @@ describe.skipIf(!hasOpenssl())('https', () => {
     });
 
     // Act
-    const error = await failure(fetchFeed({ url: `${secure.origin}/rss` }, settings()));
+    const error = await fetchFailure(fetchFeed({ url: `${secure.origin}/rss` }, settings()));
 
     // Assess
     expect(error.code).toBe('INSECURE_REDIRECT');
@@ -164,7 +160,7 @@ describe.skipIf(!hasOpenssl())('https', () => {
   it('verifies certificates: a self-signed one is refused without the extra trust anchor', async () => {
     const server = await startTlsServer((_url, res) => res.end(RSS));
 
-    const error = await failure(
+    const error = await fetchFailure(
       createGuardedFetcher({ allowPrivateNetworks: true }).fetch({ url: `${server.origin}/rss` }),
     );
 
@@ -176,7 +172,7 @@ describe.skipIf(!hasOpenssl())('https', () => {
   it('verifies the host name against the certificate', async () => {
     const server = await startTlsServer((_url, res) => res.end(RSS));
 
-    const error = await failure(
+    const error = await fetchFailure(
       fetchFeed({ url: `https://wrong-name.example:${server.port}/rss` }, settings()),
     );
 

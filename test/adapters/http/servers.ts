@@ -4,6 +4,7 @@ import http, {
   type ServerResponse,
 } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
+import { FetchError } from '../../../lambdas/adapters/http/fetch-error';
 
 /**
  * Real HTTP servers on loopback for the fetcher tests, and a safety net that makes it impossible
@@ -174,4 +175,19 @@ export function installLoopbackOnlyNet(): () => void {
   return () => {
     net.Socket.prototype.connect = original;
   };
+}
+
+/**
+ * The FetchError a promise rejects with; fails the test when it resolves or rejects otherwise.
+ *
+ * @example expect((await fetchFailure(fetcher.fetch({ url }))).code).toBe('TIMEOUT')
+ */
+export async function fetchFailure(promise: Promise<unknown>): Promise<FetchError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof FetchError) return error;
+    throw error;
+  }
+  throw new Error('expected a FetchError, nothing was thrown');
 }

@@ -10,7 +10,13 @@ import {
   createGuardedFetcher,
   FetchError,
 } from '../../../lambdas/adapters/http/guarded-fetcher';
-import { closeAllServers, installLoopbackOnlyNet, startRawServer, startServer } from './servers';
+import {
+  closeAllServers,
+  fetchFailure,
+  installLoopbackOnlyNet,
+  startRawServer,
+  startServer,
+} from './servers';
 
 /**
  * The address guard inside the fetcher, with `allowPrivateNetworks` off. Host names resolve
@@ -26,16 +32,6 @@ beforeAll(() => {
 });
 afterAll(() => removeSafetyNet());
 afterEach(() => closeAllServers());
-
-async function failure(promise: Promise<unknown>): Promise<FetchError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof FetchError) return error;
-    throw error;
-  }
-  throw new Error('expected a FetchError, the fetch succeeded');
-}
 
 /** A lookup with fixed answers per name that records every name it is asked. */
 function fixedLookup(answers: Record<string, Answer>) {
@@ -103,7 +99,7 @@ describe('the address guard in the fetcher', () => {
     const fetcher = createGuardedFetcher({ lookup });
 
     // Act
-    const error = await failure(fetcher.fetch({ url: 'http://feeds.example/rss' }));
+    const error = await fetchFailure(fetcher.fetch({ url: 'http://feeds.example/rss' }));
 
     // Assess
     expect(blockedAddressReason(address)).toBe(reason);
@@ -123,7 +119,7 @@ describe('the address guard in the fetcher', () => {
       ],
     });
 
-    const error = await failure(
+    const error = await fetchFailure(
       createGuardedFetcher({ lookup }).fetch({ url: 'https://feeds.example/' }),
     );
 
@@ -135,10 +131,12 @@ describe('the address guard in the fetcher', () => {
     const server = await startServer((_req, res) => res.end('<rss/>'));
     const lookup = fixedLookup({ localhost: [{ address: '127.0.0.1', family: 4 }] });
 
-    const byName = await failure(
+    const byName = await fetchFailure(
       createGuardedFetcher({ lookup }).fetch({ url: `http://localhost:${server.port}/` }),
     );
-    const byAddress = await failure(createGuardedFetcher().fetch({ url: `${server.origin}/` }));
+    const byAddress = await fetchFailure(
+      createGuardedFetcher().fetch({ url: `${server.origin}/` }),
+    );
 
     expect(byName.code).toBe('BLOCKED_ADDRESS');
     expect(byAddress.code).toBe('BLOCKED_ADDRESS');
@@ -154,7 +152,7 @@ describe('the address guard in the fetcher', () => {
   ])('refuses %s, another spelling of loopback, without connecting', async (template) => {
     const server = await startServer((_req, res) => res.end('<rss/>'));
 
-    const error = await failure(
+    const error = await fetchFailure(
       createGuardedFetcher().fetch({ url: template.replace('PORT', String(server.port)) }),
     );
 
@@ -191,7 +189,7 @@ describe('the address guard in the fetcher', () => {
       });
 
       // Act
-      const error = await failure(
+      const error = await fetchFailure(
         fetchFeed(
           { url: `http://outlet.example:${outlet.port}/rss` },
           settings({ resolve: lookup }),
@@ -214,7 +212,7 @@ describe('the address guard in the fetcher', () => {
         'cdn.example': [{ address: '10.20.30.40', family: 4 }],
       });
 
-      const error = await failure(
+      const error = await fetchFailure(
         fetchFeed(
           { url: `http://outlet.example:${outlet.port}/rss` },
           settings({ resolve: lookup }),
@@ -248,7 +246,7 @@ describe('the address guard in the fetcher', () => {
         const lookup = fixedLookup({ 'feeds.example': [{ address: '127.0.0.1', family: 4 }] });
 
         // Act
-        const error = await failure(
+        const error = await fetchFailure(
           fetchFeed(
             { url: `${scheme}://feeds.example:${server.port}/rss` },
             settings({ addressPolicy: policy, resolve: lookup }),
