@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createArticleRepository } from '../adapters/dynamodb/article.repository';
 import {
   createDeliveryRepository,
@@ -75,5 +76,24 @@ export function cloudWatchObserver(serviceName: string): PipelineObserver & { fl
       metrics.addMetric(outcome === 'sent' ? 'EmailsSent' : 'EmailsSkipped', MetricUnit.Count, 1);
     },
     flush: () => metrics.publishStoredMetrics(),
+  };
+}
+
+/**
+ * An SQS consumer as a Lambda handler that publishes the observer's metrics after every batch,
+ * whatever the batch did.
+ *
+ * @example export const handler = flushingMetrics(consume, observer);
+ */
+export function flushingMetrics(
+  consume: (event: SQSEvent) => Promise<SQSBatchResponse>,
+  observer: { flush(): void },
+): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  return async (event) => {
+    try {
+      return await consume(event);
+    } finally {
+      observer.flush();
+    }
   };
 }

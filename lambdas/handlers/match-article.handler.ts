@@ -1,8 +1,7 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createMatchConsumer } from '../app/pipeline';
 import { tokenize } from '../domain/tagging';
 import { loadConfig } from '../shared/config';
-import { aws, cloudWatchObserver } from './aws-runtime';
+import { aws, cloudWatchObserver, flushingMetrics } from './aws-runtime';
 
 const config = loadConfig(['TABLE_NAME', 'EMAIL_QUEUE_URL', 'ALERT_DELAY_SECONDS']);
 const observer = cloudWatchObserver('match-article');
@@ -18,10 +17,4 @@ const consume = createMatchConsumer({
 });
 
 /** match-queue consumer: one new story → its subscribers' send jobs and digest entries. */
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  try {
-    return await consume(event);
-  } finally {
-    observer.flush();
-  }
-};
+export const handler = flushingMetrics(consume, observer);

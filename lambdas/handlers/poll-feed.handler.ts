@@ -1,4 +1,3 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createTopicRepository } from '../adapters/dynamodb/topic.repository';
 import { createGuardedFetcher } from '../adapters/http/guarded-fetcher';
 import { createPollFeedConsumer } from '../app/pipeline';
@@ -7,7 +6,7 @@ import { tokenize } from '../domain/tagging';
 import { loadConfig } from '../shared/config';
 import { createLogger } from '../shared/logger';
 import { createTaggerProvider } from '../use-cases/taxonomy.use-case';
-import { aws, cloudWatchObserver } from './aws-runtime';
+import { aws, cloudWatchObserver, flushingMetrics } from './aws-runtime';
 
 const config = loadConfig(['TABLE_NAME', 'MATCH_QUEUE_URL']);
 const logger = createLogger('poll-feed');
@@ -31,10 +30,4 @@ const consume = createPollFeedConsumer({
 });
 
 /** poll-queue consumer: fetch one feed through the guarded fetcher, tag and store what is new. */
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  try {
-    return await consume(event);
-  } finally {
-    observer.flush();
-  }
-};
+export const handler = flushingMetrics(consume, observer);

@@ -1,10 +1,9 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createTopicRepository } from '../adapters/dynamodb/topic.repository';
 import { createEmailConsumer } from '../app/pipeline';
 import { createSubscriberLinks } from '../domain/subscribers/links';
 import { loadConfig } from '../shared/config';
 import { createTopicCatalogue } from '../use-cases/taxonomy.use-case';
-import { aws, cloudWatchObserver } from './aws-runtime';
+import { aws, cloudWatchObserver, flushingMetrics } from './aws-runtime';
 import { loadTokenSecrets } from './token-secrets';
 
 const config = loadConfig([
@@ -37,10 +36,4 @@ const consume = createEmailConsumer({
 });
 
 /** email-queue consumer: claim, render, send through SES, mark sent — once per subscriber and item. */
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  try {
-    return await consume(event);
-  } finally {
-    observer.flush();
-  }
-};
+export const handler = flushingMetrics(consume, observer);

@@ -3,7 +3,6 @@ import zlib from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createGuardedFetcher,
-  FetchError,
   type GuardedFetcherOptions,
 } from '../../../lambdas/adapters/http/guarded-fetcher';
 import type { FetchOutcome } from '../../../lambdas/use-cases/ports';

@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { anyAddress } from '../../../lambdas/adapters/http/address-guard';
 import { type FetchSettings, fetchFeed } from '../../../lambdas/adapters/http/fetch-feed';
-import { createGuardedFetcher, FetchError } from '../../../lambdas/adapters/http/guarded-fetcher';
-import type { FetchOutcome } from '../../../lambdas/use-cases/ports';
+import { createGuardedFetcher } from '../../../lambdas/adapters/http/guarded-fetcher';
 import {
   closeAllServers,
   fetchFailure,

@@ -8,7 +8,6 @@ import { type FetchSettings, fetchFeed } from '../../../lambdas/adapters/http/fe
 import {
   blockedAddressReason,
   createGuardedFetcher,
-  FetchError,
 } from '../../../lambdas/adapters/http/guarded-fetcher';
 import {
   closeAllServers,
