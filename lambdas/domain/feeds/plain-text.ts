@@ -104,8 +104,13 @@ export function htmlToText(html: string): string {
       const closer = new RegExp(`</${name}\\s*>`, 'gi');
       closer.lastIndex = cursor;
       // Never closed: drop the tag alone rather than everything after it.
-      if (closer.exec(html)) cursor = closer.lastIndex;
-      else (noCloserFrom ??= new Map()).set(name, cursor);
+      if (closer.exec(html)) {
+        cursor = closer.lastIndex;
+      } else {
+        // No closer from here on: later tags of this name need not search again (stays linear).
+        noCloserFrom ??= new Map();
+        noCloserFrom.set(name, cursor);
+      }
     }
     if (!INLINE_ELEMENTS.has(name)) parts.push(' ');
     textStart = cursor;
