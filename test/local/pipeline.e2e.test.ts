@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import type { StoredArticle } from '../../lambdas/domain/alerts/article';
 import { initialPollState } from '../../lambdas/domain/feeds/feed-state';
 import type { Subscriber } from '../../lambdas/domain/subscribers/subscriber';
+import { DEFAULT_TAXONOMY } from '../../lambdas/domain/tagging';
 import { type FeedServer, startFeedServer } from '../../lambdas/local/feed-server';
 import { createLocalApp, type LocalApp, type LocalAppOptions } from '../../lambdas/local/local-app';
 import type { Mailer } from '../../lambdas/use-cases/ports';
@@ -19,19 +20,7 @@ import {
 } from '../helpers/local-ses';
 
 const SAMPLE = 'test/fixtures/feeds/sample';
-const ALL_TOPICS = [
-  'peace-process',
-  'border-security',
-  'karabakh-displacement',
-  'detainees-pows',
-  'transport-corridors',
-  'russia-csto',
-  'west-mediation',
-  'turkey-normalisation',
-  'arms-military',
-  'humanitarian-rights',
-  'energy-climate',
-];
+const ALL_TOPICS = DEFAULT_TAXONOMY.topics.map((topic) => topic.slug);
 
 /** Serves the given sample feeds and registers them as feeds of the app. */
 async function addFeeds(app: LocalApp, server: FeedServer, files: string[]): Promise<void> {
