@@ -1,4 +1,5 @@
 import { digestCadence, digestPeriod, nextDigestAt } from '../domain/alerts/digest-schedule';
+import { isDeliverable, type Subscriber } from '../domain/subscribers/subscriber';
 import type {
   Clock,
   EmailJob,
@@ -48,7 +49,20 @@ export async function sendDueDigests(deps: {
   clock: Clock;
 }): Promise<{ queued: number }> {
   const now = deps.clock();
-  const due = await deps.subscribers.digestsDue(now);
+  const listed = await deps.subscribers.digestsDue(now);
+  // The due index is read eventually consistently and may show a subscriber as they were a
+  // moment ago: re-read each one, so a stale copy never undoes an unsubscribe, a pause or new
+  // preferences when the schedule is moved on below.
+  const current = await Promise.all(
+    listed.map((subscriber) => deps.subscribers.get(subscriber.id)),
+  );
+  const due = current.filter(
+    (subscriber): subscriber is Subscriber =>
+      subscriber !== undefined &&
+      isDeliverable(subscriber) &&
+      subscriber.nextDigestAt !== undefined &&
+      Date.parse(subscriber.nextDigestAt) <= now.getTime(),
+  );
   const jobs: EmailJob[] = [];
   for (const subscriber of due) {
     const cadence = digestCadence(subscriber);
