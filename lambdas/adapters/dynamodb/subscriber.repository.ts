@@ -65,9 +65,15 @@ export function createSubscriberRepository(
   db: DynamoDBDocumentClient,
   tableName: string,
 ): SubscriberRepository {
+  // Strongly consistent: `save` diffs the fan-out index against this copy, so a stale one would
+  // leave entries of a just-dropped topic behind; and no change is ever built on an old profile.
   const get = async (subscriberId: string) => {
     const { Item } = await db.send(
-      new GetCommand({ TableName: tableName, Key: keys.subscriber(subscriberId) }),
+      new GetCommand({
+        TableName: tableName,
+        Key: keys.subscriber(subscriberId),
+        ConsistentRead: true,
+      }),
     );
     return Item ? fromItem(Item) : undefined;
   };

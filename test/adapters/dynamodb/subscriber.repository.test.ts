@@ -1,5 +1,7 @@
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSubscriberRepository } from '../../../lambdas/adapters/dynamodb/subscriber.repository';
+import { keys } from '../../../lambdas/adapters/dynamodb/table';
 import type { FanOutEntry, SubscriberRepository } from '../../../lambdas/use-cases/ports';
 import { buildSubscriber } from '../../helpers/factories';
 import { freshTable } from '../../helpers/table';
@@ -10,11 +12,57 @@ async function collect(pages: AsyncIterable<FanOutEntry[]>): Promise<FanOutEntry
   return all;
 }
 
+/**
+ * A client whose eventually consistent reads of one key still return an earlier copy of the item,
+ * as a DynamoDB replica can for a moment after a write; consistent reads see the latest.
+ */
+function laggingReads(
+  db: DynamoDBDocumentClient,
+  staleItem: Record<string, unknown>,
+): DynamoDBDocumentClient {
+  const lagging = Object.create(db) as DynamoDBDocumentClient;
+  lagging.send = (async (command: unknown) => {
+    if (
+      command instanceof GetCommand &&
+      command.input.ConsistentRead !== true &&
+      command.input.Key?.pk === staleItem.pk &&
+      command.input.Key?.sk === staleItem.sk
+    ) {
+      return { Item: staleItem };
+    }
+    return db.send(command as never);
+  }) as DynamoDBDocumentClient['send'];
+  return lagging;
+}
+
 describe('subscriber repository', () => {
   let subscribers: SubscriberRepository;
+  let db: DynamoDBDocumentClient;
+  let tableName: string;
   beforeAll(async () => {
-    const { db, tableName } = await freshTable();
+    ({ db, tableName } = await freshTable());
     subscribers = createSubscriberRepository(db, tableName);
+  });
+
+  it('leaves no fan-out entry behind for a topic dropped a moment before the next change', async () => {
+    // Prepare
+    const reader = buildSubscriber({ topics: ['peace-process'] });
+    await subscribers.create(reader);
+    const { Item: firstCopy = {} } = await db.send(
+      new GetCommand({ TableName: tableName, Key: keys.subscriber(reader.id) }),
+    );
+    await subscribers.save({ ...reader, topics: ['border-security'] });
+    const lagging = createSubscriberRepository(laggingReads(db, firstCopy), tableName);
+
+    // Act
+    await lagging.save({ ...reader, topics: ['transport-corridors'] });
+
+    // Assess
+    const ids = async (topic: string) =>
+      (await collect(subscribers.fanOut(topic))).map((entry) => entry.subscriberId);
+    expect(await ids('border-security')).not.toContain(reader.id);
+    expect(await ids('peace-process')).not.toContain(reader.id);
+    expect(await ids('transport-corridors')).toContain(reader.id);
   });
 
   it('claims an address once, whatever its case', async () => {
