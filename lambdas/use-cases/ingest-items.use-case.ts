@@ -71,9 +71,15 @@ export function createIngestHandler(deps: IngestDeps, counters?: IngestCounters)
           evidence: tags.evidence,
           storyId: story?.storyId ?? item.key,
           storedAt: deps.clock().toISOString(),
+          ...(tags.relevant && !story ? { pendingMatch: true } : {}),
         };
         const stored = await deps.articles.putIfNew(article);
-        if (!stored) continue;
+        if (!stored) {
+          // Stored by an earlier poll whose match job never got queued: queue it now.
+          if ((await deps.articles.get(item.key))?.pendingMatch)
+            leads.push({ articleKey: item.key });
+          continue;
+        }
         if (counters) counters.stored += 1;
         if (!article.relevant) continue;
         if (counters) counters.relevant += 1;

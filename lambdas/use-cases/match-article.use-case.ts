@@ -60,6 +60,7 @@ export async function matchArticle(deps: MatchArticleDeps, job: MatchJob): Promi
     const storyId = await earlierStory(deps, deps.tokenize, article);
     if (storyId) {
       await deps.articles.joinStory(article, storyId);
+      await deps.articles.markMatched(article.key);
       return { ...summary, joinedStory: storyId };
     }
   }
@@ -92,6 +93,8 @@ export async function matchArticle(deps: MatchArticleDeps, job: MatchJob): Promi
     }
   }
   summary.recipients = seen.size;
+  // Every job is queued: a later poll need not hand this article on again.
+  if (article.pendingMatch) await deps.articles.markMatched(article.key);
   return summary;
 }
 

@@ -100,7 +100,10 @@ export interface RecentQuery {
 
 /** Articles, their per-topic index copies and story membership. See `table.ts` for the keys. */
 export interface ArticleRepository {
-  /** The keys among `articleKeys` that are not stored yet: what a poll treats as new. */
+  /**
+   * The keys among `articleKeys` that are not stored yet, or stored as a story lead whose match
+   * job was never queued (`pendingMatch`): what a poll treats as new.
+   */
   unseen(articleKeys: string[]): Promise<Set<string>>;
   /**
    * Stores the article once (conditional put on its key) with its per-topic copies and its story
@@ -111,6 +114,8 @@ export interface ArticleRepository {
   /** Newest first. */
   recent(query: RecentQuery): Promise<StoredArticle[]>;
   storyMembers(storyId: string): Promise<StoryMember[]>;
+  /** Clears `pendingMatch` once the article's fan-out is done. */
+  markMatched(articleKey: string): Promise<void>;
   /** Moves a stored article into another story (a copy found after it was stored). */
   joinStory(article: StoredArticle, storyId: string): Promise<void>;
 }

@@ -348,4 +348,34 @@ describe('the alert pipeline, end to end on DynamoDB Local, local SES and a loop
     expect(inbox).toHaveLength(3);
     expect(inbox[2]?.subject).toMatch(/digest/i);
   });
+
+  it('still alerts when queuing the match job failed after the article was stored', async () => {
+    // Prepare: the first hand-over to the match queue fails, as a crash or an SQS outage would.
+    const app = await createLocalApp(baseOptions());
+    await addFeeds(app, server, ['yerevan-wire-hy.rss.xml']);
+    const reader = buildSubscriber({ email: 'outbox@mail.test', topics: ALL_TOPICS });
+    await app.repos.subscribers.create(reader);
+    const send = app.queues.match.send.bind(app.queues.match);
+    let failures = 0;
+    app.queues.match.send = async (jobs, options) => {
+      if (failures === 0) {
+        failures += 1;
+        throw new Error('simulated: the match queue is unreachable');
+      }
+      await send(jobs, options);
+    };
+
+    // Act
+    const first = await app.runCycle();
+    const second = await app.runCycle();
+    const third = await app.runCycle();
+
+    // Assess
+    const owed = await owedAlerts(app, [reader]);
+    expect(first).toMatchObject({ pollFailures: 1, emailsSent: 0 });
+    expect(owed.size).toBeGreaterThan(0);
+    expect(second.emailsSent).toBe(owed.size);
+    expect(new Set(await delivered(ses))).toEqual(owed);
+    expect(third).toMatchObject({ newArticles: 0, emailsSent: 0 });
+  });
 });

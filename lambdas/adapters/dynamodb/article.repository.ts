@@ -5,6 +5,7 @@ import {
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { StoredArticle, StoryMember } from '../../domain/alerts/article';
 import type { ArticleRepository } from '../../use-cases/ports';
@@ -34,13 +35,16 @@ export function createArticleRepository(
               keys.article(key),
             ),
             // `key` is a DynamoDB reserved word.
-            ProjectionExpression: '#key',
+            ProjectionExpression: '#key, pendingMatch',
             ExpressionAttributeNames: { '#key': 'key' },
           },
         };
         for (let attempt = 0; Object.keys(request).length > 0; attempt++) {
           const result = await db.send(new BatchGetCommand({ RequestItems: request as never }));
-          for (const item of result.Responses?.[tableName] ?? []) unseen.delete(item.key as string);
+          // A stored story lead whose match job never got queued still counts as new.
+          for (const item of result.Responses?.[tableName] ?? []) {
+            if (item.pendingMatch !== true) unseen.delete(item.key as string);
+          }
           request = result.UnprocessedKeys ?? {};
           if (Object.keys(request).length > 0) await backoff(attempt);
         }
@@ -165,6 +169,21 @@ export function createArticleRepository(
         } while (exclusiveStartKey && articles.length < limit);
       }
       return articles.slice(0, limit);
+    },
+
+    async markMatched(articleKey) {
+      await db
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.article(articleKey),
+            UpdateExpression: 'REMOVE pendingMatch',
+            ConditionExpression: 'attribute_exists(pk)',
+          }),
+        )
+        .catch((error) => {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        });
     },
 
     async joinStory(article, storyId) {

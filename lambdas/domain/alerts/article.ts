@@ -20,6 +20,11 @@ export interface StoredArticle extends FeedItem {
   /** Key of the first article of the same story (itself when it leads the story). */
   storyId: string;
   storedAt: string;
+  /**
+   * Set on a story lead when it is stored and cleared once its fan-out is done: the outbox flag
+   * that makes a poll hand the article on again if its match job was never queued.
+   */
+  pendingMatch?: boolean;
 }
 
 /** One outlet's copy of a story, for "also reported by …". */
