@@ -19,6 +19,7 @@ export const emailJobSchema: z.ZodType<EmailJob> = z.discriminatedUnion('kind', 
     subscriberId: z.string().min(1).max(200),
     periodId: z.string().min(1).max(100),
     since: z.iso.datetime(),
+    until: z.iso.datetime().optional(),
   }),
   z.object({ kind: z.literal('confirmation'), subscriberId: z.string().min(1).max(200) }),
 ]);

@@ -173,7 +173,10 @@ export interface DigestEntry {
 export interface DigestRepository {
   /** Adds entries; adding the same (subscriber, article) again changes nothing that matters. */
   addMany(entries: Array<{ subscriberId: string; entry: DigestEntry }>, now: Date): Promise<void>;
-  entriesSince(subscriberId: string, since: Date): Promise<DigestEntry[]>;
+  /** Entries not yet sent in a digest, added before `until` (all when absent), oldest first. */
+  pending(subscriberId: string, until?: Date): Promise<DigestEntry[]>;
+  /** Drops entries a digest has just carried, so no later digest repeats them. */
+  remove(subscriberId: string, articleKeys: readonly string[]): Promise<void>;
 }
 
 /** A queue of jobs (SQS in AWS, in-process locally). */
@@ -189,7 +192,14 @@ export interface MatchJob {
 }
 export type EmailJob =
   | { kind: 'alert'; subscriberId: string; articleKey: string }
-  | { kind: 'digest'; subscriberId: string; periodId: string; since: string }
+  | {
+      kind: 'digest';
+      subscriberId: string;
+      periodId: string;
+      since: string;
+      /** When the digest was queued: entries added after it wait for the next digest. */
+      until?: string;
+    }
   | { kind: 'confirmation'; subscriberId: string };
 
 /** Links every email carries; the subscriptions module owns the tokens behind them. */

@@ -73,6 +73,8 @@ export async function sendDueDigests(deps: {
       subscriberId: subscriber.id,
       periodId: period.id,
       since: period.since.toISOString(),
+      // Everything pending when the digest is queued goes out now; later entries wait for the next.
+      until: now.toISOString(),
     });
   }
   // Queue first, then move the schedule: a crash in between queues the same period again, which

@@ -109,11 +109,19 @@ export async function sendEmail(deps: SendEmailDeps, job: EmailJob): Promise<Sen
   }
 
   let email: OutgoingEmail | undefined;
+  // The digest entries this email carries: dropped once it is sent, so no later digest repeats them.
+  let carried: string[] = [];
   try {
-    email =
-      job.kind === 'alert'
-        ? await alertEmail(deps, subscriber, job.articleKey)
-        : await digestEmail(deps, subscriber, job.periodId, new Date(job.since));
+    if (job.kind === 'alert') {
+      email = await alertEmail(deps, subscriber, job.articleKey);
+    } else {
+      const entries = await deps.digests.pending(
+        subscriber.id,
+        job.until ? new Date(job.until) : now,
+      );
+      carried = entries.map((entry) => entry.articleKey);
+      email = await digestEmail(deps, subscriber, job.periodId, carried);
+    }
   } catch (error) {
     await deps.deliveries.release(subscriber.id, itemId);
     throw error;
@@ -121,6 +129,7 @@ export async function sendEmail(deps: SendEmailDeps, job: EmailJob): Promise<Sen
   if (!email) {
     // Nothing to say (an empty digest, an article gone): record the period as done, send nothing.
     await deps.deliveries.markSent(subscriber.id, itemId, 'nothing-sent', deps.clock());
+    if (carried.length > 0) await deps.digests.remove(subscriber.id, carried);
     return job.kind === 'alert' ? 'missing' : 'nothing-to-send';
   }
   let messageId: string;
@@ -131,6 +140,7 @@ export async function sendEmail(deps: SendEmailDeps, job: EmailJob): Promise<Sen
     throw error;
   }
   await deps.deliveries.markSent(subscriber.id, itemId, messageId, deps.clock());
+  if (carried.length > 0) await deps.digests.remove(subscriber.id, carried);
   return 'sent';
 }
 
@@ -155,11 +165,10 @@ async function digestEmail(
   deps: SendEmailDeps,
   subscriber: Subscriber,
   periodId: string,
-  since: Date,
+  articleKeys: readonly string[],
 ): Promise<OutgoingEmail | undefined> {
-  const entries = await deps.digests.entriesSince(subscriber.id, since);
   const articles = (
-    await Promise.all(entries.map((entry) => deps.articles.get(entry.articleKey)))
+    await Promise.all(articleKeys.map((articleKey) => deps.articles.get(articleKey)))
   ).filter((article): article is StoredArticle => article !== undefined);
   if (articles.length === 0) return undefined;
   const names = await deps.topicNames();

@@ -331,7 +331,7 @@ describe('the alert pipeline, end to end on DynamoDB Local, local SES and a loop
     // Act: the first cycle sends up to the cap; then the catch-up digest comes due.
     await app.runCycle();
     const afterAlerts = await readLocalInbox(ses.endpoint);
-    const held = await app.repos.digests.entriesSince(reader.id, new Date(0));
+    const held = await app.repos.digests.pending(reader.id);
     const current = (await app.repos.subscribers.get(reader.id)) as Subscriber;
     await app.repos.subscribers.save({
       ...current,

@@ -96,6 +96,7 @@ describe('sendDueDigests', () => {
         subscriberId: subscriber.id,
         periodId: 'daily:2026-11-26',
         since: '2026-11-25T04:00:00.000Z',
+        until: NOW.toISOString(),
       },
     ]);
     expect(saved?.nextDigestAt).toBe('2026-11-27T04:00:00.000Z');

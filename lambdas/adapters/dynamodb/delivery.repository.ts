@@ -129,21 +129,10 @@ export function createDigestRepository(
           },
         },
       }));
-      for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT) {
-        let pending: Record<string, unknown> = {
-          [tableName]: requests.slice(start, start + BATCH_WRITE_LIMIT),
-        };
-        for (let attempt = 0; Object.keys(pending).length > 0; attempt++) {
-          const result = await db.send(new BatchWriteCommand({ RequestItems: pending as never }));
-          pending = result.UnprocessedItems ?? {};
-          if (Object.keys(pending).length > 0) {
-            await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
-          }
-        }
-      }
+      await batchWrite(db, tableName, requests);
     },
 
-    async entriesSince(subscriberId, since) {
+    async pending(subscriberId, until) {
       const entries: DigestEntry[] = [];
       let exclusiveStartKey: Record<string, unknown> | undefined;
       do {
@@ -151,11 +140,15 @@ export function createDigestRepository(
           new QueryCommand({
             TableName: tableName,
             KeyConditionExpression: 'pk = :pk',
-            FilterExpression: 'addedAt >= :since',
-            ExpressionAttributeValues: {
-              ':pk': keys.digestEntries(subscriberId),
-              ':since': since.toISOString(),
-            },
+            ...(until
+              ? {
+                  FilterExpression: 'addedAt < :until',
+                  ExpressionAttributeValues: {
+                    ':pk': keys.digestEntries(subscriberId),
+                    ':until': until.toISOString(),
+                  },
+                }
+              : { ExpressionAttributeValues: { ':pk': keys.digestEntries(subscriberId) } }),
             ExclusiveStartKey: exclusiveStartKey,
           }),
         );
@@ -170,5 +163,32 @@ export function createDigestRepository(
       } while (exclusiveStartKey);
       return entries.sort((a, b) => a.addedAt.localeCompare(b.addedAt));
     },
+
+    async remove(subscriberId, articleKeys) {
+      const requests = articleKeys.map((articleKey) => ({
+        DeleteRequest: { Key: { pk: keys.digestEntries(subscriberId), sk: `A#${articleKey}` } },
+      }));
+      await batchWrite(db, tableName, requests);
+    },
   };
+}
+
+/** BatchWriteItem in chunks of 25, retrying what DynamoDB leaves unprocessed. */
+async function batchWrite(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  requests: readonly object[],
+): Promise<void> {
+  for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT) {
+    let pending: Record<string, unknown> = {
+      [tableName]: requests.slice(start, start + BATCH_WRITE_LIMIT),
+    };
+    for (let attempt = 0; Object.keys(pending).length > 0; attempt++) {
+      const result = await db.send(new BatchWriteCommand({ RequestItems: pending as never }));
+      pending = result.UnprocessedItems ?? {};
+      if (Object.keys(pending).length > 0) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+      }
+    }
+  }
 }

@@ -52,31 +52,43 @@ describe('delivery repository', () => {
     expect(await deliveries.claim('s3', 'a1', later(1), 60_000)).toBe('claimed');
   });
 
-  it('keeps one digest entry per subscriber and article, and lists those of the period', async () => {
+  it('keeps one entry per subscriber and article, lists those added before the due time, and drops sent ones', async () => {
     // Prepare
+    const early = {
+      articleKey: 'k0',
+      addedAt: '2026-11-25T09:00:00.000Z',
+      topics: ['peace-process'],
+    };
     const entry = {
       articleKey: 'k1',
       addedAt: '2026-11-26T09:00:00.000Z',
       topics: ['peace-process'],
     };
-    const old = {
-      articleKey: 'k0',
-      addedAt: '2026-11-20T09:00:00.000Z',
-      topics: ['peace-process'],
+    const late = {
+      articleKey: 'k2',
+      addedAt: '2026-11-26T11:00:00.000Z',
+      topics: ['border-security'],
     };
 
     // Act
     await digests.addMany(
       [
+        { subscriberId: 'd1', entry: early },
         { subscriberId: 'd1', entry },
-        { subscriberId: 'd1', entry: old },
+        { subscriberId: 'd1', entry: late },
       ],
       now,
     );
     await digests.addMany([{ subscriberId: 'd1', entry }], now);
-    const entries = await digests.entriesSince('d1', new Date('2026-11-25T10:00:00Z'));
+    const due = await digests.pending('d1', new Date('2026-11-26T10:00:00Z'));
+    await digests.remove(
+      'd1',
+      due.map((pending) => pending.articleKey),
+    );
+    const left = await digests.pending('d1');
 
     // Assess
-    expect(entries).toEqual([entry]);
+    expect(due).toEqual([early, entry]);
+    expect(left).toEqual([late]);
   });
 });
