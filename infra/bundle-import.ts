@@ -25,6 +25,7 @@ export const DUMMY_LAMBDA_ENV: Record<string, string> = {
   TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:111111111111:secret:token-AbCdEf',
   ALERT_DELAY_SECONDS: '120',
   SUBSCRIBE_LIMIT_PER_HOUR: '20',
+  ADMIN_ROLE_NAME: 'NewsAlerts-bundle-check-admin',
   POWERTOOLS_METRICS_NAMESPACE: 'NewsAlerts',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };

@@ -169,10 +169,14 @@ export class NewsAlertsStack extends Stack {
       new LambdaSubscription(sesEvents, { deadLetterQueue: sesEventsDlq }),
     );
 
+    const adminRoleName = `NewsAlerts-${config.stage}-admin`;
     const httpHandler = fn('HttpApi', {
       service: 'http-api',
       timeout: TIMEOUT.httpApi,
-      environment: { SUBSCRIBE_LIMIT_PER_HOUR: String(config.subscribeLimitPerHour) },
+      environment: {
+        SUBSCRIBE_LIMIT_PER_HOUR: String(config.subscribeLimitPerHour),
+        ADMIN_ROLE_NAME: adminRoleName,
+      },
     })
       .bindTable(table, 'RW')
       .bindEmailSending(email, sizing.perInstanceRate)
@@ -180,6 +184,7 @@ export class NewsAlertsStack extends Stack {
 
     const api = new NewsApi(this, 'Api', {
       handler: httpHandler,
+      adminRoleName,
       api: config.api,
       ...(config.hostedZone ? { hostedZone: config.hostedZone } : {}),
       adminPrincipals: config.adminPrincipals,

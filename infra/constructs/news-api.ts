@@ -35,6 +35,8 @@ export interface NewsApiProps {
   api: StageConfig['api'];
   hostedZone?: StageConfig['hostedZone'];
   adminPrincipals: readonly string[];
+  /** A fixed name: the http-api function checks callers against it (no dependency cycle). */
+  adminRoleName: string;
   logRetention: RetentionDays;
   logRemovalPolicy: RemovalPolicy;
 }
@@ -110,6 +112,7 @@ export class NewsApi extends Construct {
     // role carries the one permission and lists who may assume it.
     const principals = props.adminPrincipals.map((arn) => new iam.ArnPrincipal(arn));
     this.adminRole = new iam.Role(this, 'AdminRole', {
+      roleName: props.adminRoleName,
       description: 'Assume to call the News Alerts admin API (SigV4, execute-api:Invoke)',
       assumedBy:
         principals.length > 0

@@ -5,7 +5,7 @@ import { createHttpApiHandler } from '../app/http-api';
 import { feedIdFor } from '../domain/feeds/feed-state';
 import { parseFeed } from '../domain/feeds/parse-feed';
 import { createSubscriberLinks } from '../domain/subscribers/links';
-import { iamAdminAuthorizer, registerAdminRoutes } from '../http/admin-routes';
+import { adminRoleAuthorizer, registerAdminRoutes } from '../http/admin-routes';
 import { createRouter } from '../http/router';
 import { registerSubscriptionRoutes } from '../http/subscription-routes';
 import { loadConfig } from '../shared/config';
@@ -23,13 +23,17 @@ const config = loadConfig([
   'SEND_RATE_PER_SECOND',
   'TOKEN_SECRET_ARN',
   'SUBSCRIBE_LIMIT_PER_HOUR',
+  'ADMIN_ROLE_NAME',
 ]);
 const logger = portLogger(createLogger('http-api'));
 const clock = () => new Date();
 const topics = createTopicRepository(aws.db(), config.TABLE_NAME);
 
-// Admin routes answer only requests API Gateway's IAM authoriser verified (SigV4).
-const router = createRouter({ authorizeAdmin: iamAdminAuthorizer, logger });
+// Admin routes answer only SigV4 requests API Gateway verified, made as the stack's admin role.
+const router = createRouter({
+  authorizeAdmin: adminRoleAuthorizer(config.ADMIN_ROLE_NAME),
+  logger,
+});
 registerSubscriptionRoutes(router, {
   subscribers: aws.subscribers(config.TABLE_NAME),
   rateLimits: createRateLimitRepository(aws.db(), config.TABLE_NAME),

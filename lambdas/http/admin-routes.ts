@@ -80,6 +80,21 @@ export const iamAdminAuthorizer: AdminAuthorizer = (request) =>
   request.principal?.kind === 'iam' && request.principal.arn.length > 0;
 
 /**
+ * Like {@link iamAdminAuthorizer}, and the caller must also be a session of the stack's admin role
+ * (`arn:aws:sts::<account>:assumed-role/<roleName>/<session>`). HTTP APIs have no resource policy,
+ * so without this any principal of the account with a broad `execute-api:Invoke` grant would pass.
+ *
+ * @example createRouter({ authorizeAdmin: adminRoleAuthorizer('NewsAlerts-prod-admin') })
+ */
+export function adminRoleAuthorizer(roleName: string): AdminAuthorizer {
+  const prefix = `:assumed-role/${roleName}/`;
+  return (request) =>
+    iamAdminAuthorizer(request) === true &&
+    /^arn:aws[a-z-]*:sts::\d{12}:assumed-role\//.test(request.principal?.arn ?? '') &&
+    (request.principal?.arn ?? '').includes(prefix);
+}
+
+/**
  * Allows a request that sends `Authorization: Bearer <token>`, compared in constant time (both
  * sides hashed first, so neither content nor length leaks through timing).
  *

@@ -26,6 +26,8 @@ export const lambdaEnvSchema = z.object({
   TOKEN_SECRET_ARN: z.string().min(1),
   /** Instant alerts wait this long so copies from other outlets join them (SQS delay, ≤ 900). */
   ALERT_DELAY_SECONDS: z.coerce.number().int().min(0).max(900).default(120),
+  /** The IAM role editors assume to call /admin/* (only its sessions pass the admin check). */
+  ADMIN_ROLE_NAME: z.string().min(1).max(64),
   /** A subscribe POST from one client is refused past this many an hour. */
   SUBSCRIBE_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(20),
 });

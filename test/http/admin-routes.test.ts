@@ -10,6 +10,7 @@ import { feedIdFor } from '../../lambdas/domain/feeds/feed-state';
 import { parseFeed } from '../../lambdas/domain/feeds/parse-feed';
 import {
   type AdminRouteDeps,
+  adminRoleAuthorizer,
   bearerTokenAuthorizer,
   iamAdminAuthorizer,
   registerAdminRoutes,
@@ -182,6 +183,32 @@ describe('admin routes', () => {
       expect(unchanged).toEqual(before);
       expect(signed.statusCode).toBe(200);
       expect(json({ body: String(signed.body) }).topics.length).toBe(12);
+    });
+
+    it('serves only sessions of the stack admin role, not any IAM caller of the account', async () => {
+      // Prepare
+      const handler = createHttpApiHandler({
+        router: registerAdminRoutes(
+          createRouter({ authorizeAdmin: adminRoleAuthorizer('news-alerts-editors') }),
+          deps,
+        ),
+      });
+      const get = (arn: string) =>
+        handler(apiGatewayEvent('GET', '/admin/topics', undefined, {}, arn));
+
+      // Act
+      const editor = await get(EDITOR_ARN);
+      const otherRole = await get('arn:aws:sts::111111111111:assumed-role/ops-admins/bob');
+      const lookalike = await get(
+        'arn:aws:sts::111111111111:assumed-role/news-alerts-editors-2/eve',
+      );
+      const user = await get('arn:aws:iam::111111111111:user/news-alerts-editors');
+
+      // Assess
+      expect(editor.statusCode).toBe(200);
+      expect([otherRole.statusCode, lookalike.statusCode, user.statusCode]).toEqual([
+        403, 403, 403,
+      ]);
     });
 
     it('records a change under the IAM caller, whatever the body claims', async () => {
