@@ -153,10 +153,17 @@ export type ClaimResult = 'claimed' | 'already-sent' | 'in-progress';
  * claimed with a conditional write before sending, marked sent after.
  */
 export interface DeliveryRepository {
-  claim(subscriberId: string, itemId: string, now: Date, leaseMs: number): Promise<ClaimResult>;
+  /** `claimId` identifies this attempt, so only it can give the claim back. */
+  claim(
+    subscriberId: string,
+    itemId: string,
+    now: Date,
+    leaseMs: number,
+    claimId?: string,
+  ): Promise<ClaimResult>;
   markSent(subscriberId: string, itemId: string, messageId: string, now: Date): Promise<void>;
   /** Gives a claim back after a failed send so a retry need not wait for the lease. */
-  release(subscriberId: string, itemId: string): Promise<void>;
+  release(subscriberId: string, itemId: string, claimId?: string): Promise<void>;
   /**
    * Takes one of the subscriber's `cap` instant alerts for their local `day` (an atomic counter);
    * false when the day's allowance is used up.

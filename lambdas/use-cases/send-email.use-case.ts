@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { StoredArticle } from '../domain/alerts/article';
 import { localDate } from '../domain/alerts/digest-schedule';
 import {
@@ -77,11 +78,13 @@ export async function sendEmail(deps: SendEmailDeps, job: EmailJob): Promise<Sen
   if (!subscriber || !isDeliverable(subscriber)) return 'not-deliverable';
   const itemId = job.kind === 'alert' ? job.articleKey : `digest:${job.periodId}`;
   const now = deps.clock();
+  const claimId = randomUUID();
   const claim = await deps.deliveries.claim(
     subscriber.id,
     itemId,
     now,
     deps.leaseMs ?? DEFAULT_LEASE_MS,
+    claimId,
   );
   if (claim === 'already-sent') return 'already-sent';
   if (claim === 'in-progress') throw new DeliveryInProgressError(itemId);
@@ -123,7 +126,7 @@ export async function sendEmail(deps: SendEmailDeps, job: EmailJob): Promise<Sen
       email = await digestEmail(deps, subscriber, job.periodId, carried);
     }
   } catch (error) {
-    await deps.deliveries.release(subscriber.id, itemId);
+    await deps.deliveries.release(subscriber.id, itemId, claimId);
     throw error;
   }
   if (!email) {
@@ -136,7 +139,7 @@ export async function sendEmail(deps: SendEmailDeps, job: EmailJob): Promise<Sen
   try {
     ({ messageId } = await deps.mailer.send(email));
   } catch (error) {
-    await deps.deliveries.release(subscriber.id, itemId);
+    await deps.deliveries.release(subscriber.id, itemId, claimId);
     throw error;
   }
   await deps.deliveries.markSent(subscriber.id, itemId, messageId, deps.clock());

@@ -27,7 +27,7 @@ export function createDeliveryRepository(
   tableName: string,
 ): DeliveryRepository {
   return {
-    async claim(subscriberId, itemId, now, leaseMs) {
+    async claim(subscriberId, itemId, now, leaseMs, claimId) {
       try {
         await db.send(
           new PutCommand({
@@ -35,6 +35,7 @@ export function createDeliveryRepository(
             Item: {
               ...keys.delivery(subscriberId, itemId),
               status: 'claimed',
+              ...(claimId ? { claimId } : {}),
               leaseUntil: now.getTime() + leaseMs,
               claimedAt: now.toISOString(),
               expiresAt: ttlAfter(now, DELIVERY_TTL_SECONDS),
@@ -93,15 +94,22 @@ export function createDeliveryRepository(
       }
     },
 
-    async release(subscriberId, itemId) {
+    async release(subscriberId, itemId, claimId) {
       try {
+        // Only the attempt that holds the claim may give it back: a slow attempt whose lease was
+        // taken over must not free the newer attempt's claim while that one is sending.
         await db.send(
           new DeleteCommand({
             TableName: tableName,
             Key: keys.delivery(subscriberId, itemId),
-            ConditionExpression: '#status = :claimed',
+            ConditionExpression: claimId
+              ? '#status = :claimed AND claimId = :claimId'
+              : '#status = :claimed',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':claimed': 'claimed' },
+            ExpressionAttributeValues: {
+              ':claimed': 'claimed',
+              ...(claimId ? { ':claimId': claimId } : {}),
+            },
           }),
         );
       } catch (error) {

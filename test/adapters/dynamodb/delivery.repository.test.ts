@@ -41,6 +41,20 @@ describe('delivery repository', () => {
     expect(afterLease).toBe('claimed');
   });
 
+  it('lets only the attempt holding a claim give it back', async () => {
+    // Prepare: a slow first attempt's lease ran out and a second attempt took the claim over.
+    await deliveries.claim('s4', 'a1', now, 60_000, 'first');
+    await deliveries.claim('s4', 'a1', later(61_000), 60_000, 'second');
+
+    // Act: the slow first attempt fails and tries to give the claim back.
+    await deliveries.release('s4', 'a1', 'first');
+
+    // Assess: the second attempt still holds it; once it gives it back, it is free.
+    expect(await deliveries.claim('s4', 'a1', later(62_000), 60_000, 'third')).toBe('in-progress');
+    await deliveries.release('s4', 'a1', 'second');
+    expect(await deliveries.claim('s4', 'a1', later(63_000), 60_000, 'third')).toBe('claimed');
+  });
+
   it('frees a released claim at once', async () => {
     // Prepare
     await deliveries.claim('s3', 'a1', now, 60_000);
