@@ -8,7 +8,7 @@ import {
   renderAlertEmail,
   renderDigestEmail,
 } from '../domain/alerts/render-email';
-import { isDeliverable, type Subscriber } from '../domain/subscribers/subscriber';
+import { isDeliverable, type Subscriber, wantsLanguage } from '../domain/subscribers/subscriber';
 import { NewsAlertError } from '../shared/errors';
 import type {
   ArticleRepository,
@@ -46,7 +46,7 @@ export type SendOutcome =
   | 'not-deliverable'
   | 'nothing-to-send'
   | 'missing'
-  /** Over the subscriber's daily cap: kept for their daily catch-up digest instead. */
+  /** Over the daily cap, or the subscriber moved to a digest: kept for their next digest. */
   | 'held-for-digest';
 
 export class DeliveryInProgressError extends NewsAlertError {
@@ -89,25 +89,11 @@ export async function sendEmail(deps: SendEmailDeps, job: EmailJob): Promise<Sen
   if (claim === 'already-sent') return 'already-sent';
   if (claim === 'in-progress') throw new DeliveryInProgressError(itemId);
 
-  if (job.kind === 'alert' && subscriber.cadence === 'instant' && subscriber.dailyCap) {
-    const day = localDate(now, subscriber.timeZone);
-    if (!(await deps.deliveries.takeDailyAllowance(subscriber.id, day, subscriber.dailyCap, now))) {
-      const article = await deps.articles.get(job.articleKey);
-      await deps.digests.addMany(
-        [
-          {
-            subscriberId: subscriber.id,
-            entry: {
-              articleKey: job.articleKey,
-              addedAt: now.toISOString(),
-              topics: article?.topics ?? [],
-            },
-          },
-        ],
-        now,
-      );
-      await deps.deliveries.markSent(subscriber.id, itemId, 'held-for-digest', deps.clock());
-      return 'held-for-digest';
+  if (job.kind === 'alert') {
+    const held = await holdAlert(deps, subscriber, job.articleKey, now);
+    if (held) {
+      await deps.deliveries.markSent(subscriber.id, itemId, held, deps.clock());
+      return held === 'no-longer-wanted' ? 'not-deliverable' : 'held-for-digest';
     }
   }
 
@@ -145,6 +131,48 @@ export async function sendEmail(deps: SendEmailDeps, job: EmailJob): Promise<Sen
   await deps.deliveries.markSent(subscriber.id, itemId, messageId, deps.clock());
   if (carried.length > 0) await deps.digests.remove(subscriber.id, carried);
   return 'sent';
+}
+
+/**
+ * Whether a queued alert should not go out as an instant email after all. Preferences can change
+ * while the job waits: a dropped topic or language means it is no longer wanted; a switch to a
+ * digest, or a used-up daily cap, moves it to the subscriber's next digest instead.
+ */
+async function holdAlert(
+  deps: SendEmailDeps,
+  subscriber: Subscriber,
+  articleKey: string,
+  now: Date,
+): Promise<'no-longer-wanted' | 'held-for-digest' | undefined> {
+  const article = await deps.articles.get(articleKey);
+  if (!article) return undefined;
+  const chosen = new Set(subscriber.topics);
+  if (
+    !article.topics.some((topic) => chosen.has(topic)) ||
+    !wantsLanguage(subscriber.languages, article.lang)
+  ) {
+    return 'no-longer-wanted';
+  }
+  const overCap =
+    subscriber.cadence === 'instant' &&
+    subscriber.dailyCap !== undefined &&
+    !(await deps.deliveries.takeDailyAllowance(
+      subscriber.id,
+      localDate(now, subscriber.timeZone),
+      subscriber.dailyCap,
+      now,
+    ));
+  if (subscriber.cadence === 'instant' && !overCap) return undefined;
+  await deps.digests.addMany(
+    [
+      {
+        subscriberId: subscriber.id,
+        entry: { articleKey, addedAt: now.toISOString(), topics: article.topics },
+      },
+    ],
+    now,
+  );
+  return 'held-for-digest';
 }
 
 async function alertEmail(
