@@ -2,18 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   assertFetchableUrl,
   blockedAddressReason,
-  FetchError,
 } from '../../../lambdas/adapters/http/guarded-fetcher';
-
-function refusal(action: () => unknown): FetchError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof FetchError) return error;
-    throw error;
-  }
-  throw new Error('expected a FetchError, nothing was thrown');
-}
+import { refusal } from './servers';
 
 describe('blockedAddressReason', () => {
   it.each([

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { FetchError } from '../../../lambdas/adapters/http/fetch-error';
 import {
   firstHop,
   type Hop,
@@ -7,21 +6,12 @@ import {
   nextHop,
 } from '../../../lambdas/adapters/http/redirect-policy';
 import { parseRetryAfter } from '../../../lambdas/adapters/http/retry-after';
+import { refusal } from './servers';
 
 const CREDENTIALS = { username: 'bot', password: 's@cret' };
 
 function hop(url: string, withCredentials = false): Hop {
   return withCredentials ? { url: new URL(url), credentials: CREDENTIALS } : { url: new URL(url) };
-}
-
-function refusal(action: () => unknown): FetchError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof FetchError) return error;
-    throw error;
-  }
-  throw new Error('expected a FetchError, nothing was thrown');
 }
 
 describe('nextHop', () => {

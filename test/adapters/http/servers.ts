@@ -191,3 +191,18 @@ export async function fetchFailure(promise: Promise<unknown>): Promise<FetchErro
   }
   throw new Error('expected a FetchError, nothing was thrown');
 }
+
+/**
+ * The FetchError a synchronous check throws; fails the test when it throws nothing or something else.
+ *
+ * @example expect(refusal(() => assertFetchableUrl('http://127.1/')).code).toBe('BLOCKED_ADDRESS')
+ */
+export function refusal(action: () => unknown): FetchError {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof FetchError) return error;
+    throw error;
+  }
+  throw new Error('expected a FetchError, nothing was thrown');
+}
