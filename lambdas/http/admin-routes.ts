@@ -186,12 +186,10 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): Route
       const body = read(request, schemas.save);
       const slug = params.slug ?? '';
       const draft = draftFor(slug, body.definition);
-      const [outcome] = await saveTopics(
-        deps,
-        [draft],
-        { by: editor(request, body.by), ...(body.reason ? { reason: body.reason } : {}) },
-        { mode: 'upsert', expectedVersion: body.expectedVersion },
-      );
+      const [outcome] = await saveTopics(deps, [draft], changeBy(request, body), {
+        mode: 'upsert',
+        expectedVersion: body.expectedVersion,
+      });
       return jsonResponse(outcome?.previousVersion === undefined ? 201 : 200, outcome);
     }),
     admin,
@@ -207,7 +205,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): Route
           deps,
           params.slug ?? '',
           action === 'enable',
-          { by: editor(request, body.by), ...(body.reason ? { reason: body.reason } : {}) },
+          changeBy(request, body),
           { expectedVersion: body.expectedVersion },
         );
         return jsonResponse(200, outcome);
@@ -242,7 +240,7 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): Route
         deps,
         params.slug ?? '',
         body.version,
-        { by: editor(request, body.by), ...(body.reason ? { reason: body.reason } : {}) },
+        changeBy(request, body),
         { expectedVersion: body.expectedVersion },
       );
       return jsonResponse(200, outcome);
@@ -318,10 +316,12 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): Route
       `/admin/feeds/:id/${action}`,
       guarded(async (request, { params }) => {
         const body = read(request, schemas.feedToggle);
-        const outcome = await setFeedEnabled(deps, params.id ?? '', action === 'enable', {
-          by: editor(request, body.by),
-          ...(body.reason ? { reason: body.reason } : {}),
-        });
+        const outcome = await setFeedEnabled(
+          deps,
+          params.id ?? '',
+          action === 'enable',
+          changeBy(request, body),
+        );
         return jsonResponse(200, outcome);
       }),
       admin,
@@ -341,8 +341,16 @@ export function registerAdminRoutes(router: Router, deps: AdminRouteDeps): Route
 }
 
 /** The name a change is recorded under: the verified IAM caller, never a claim in the body. */
-function editor(request: HttpRequest, claimed: string | undefined): string {
-  return request.principal?.arn ?? claimed ?? LOCAL_EDITOR;
+/**
+ * Who made a change and why: the IAM caller when there is one (whatever the body claims), else
+ * the body's `by`, else the local admin.
+ */
+function changeBy(
+  request: HttpRequest,
+  body: { by?: string; reason?: string },
+): { by: string; reason?: string } {
+  const by = request.principal?.arn ?? body.by ?? LOCAL_EDITOR;
+  return body.reason ? { by, reason: body.reason } : { by };
 }
 
 /** One draft from a request: the path's slug must be the definition's (or fills it in). */
